@@ -1,0 +1,156 @@
+"""The `charters` command. The only module that reads argv or prints for the user."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import ChartersError, Problem, UsageError
+
+DEFAULT_DIR = Path("charters")
+
+
+def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+        if fmt == "github":
+            print(problem.github())
+    files = len({p.path for p in problems})
+    print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
+          f"file{'s' * (files != 1)}", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.source import find, read_all
+
+    paths = args.paths or [DEFAULT_DIR]
+    charters, problems = read_all(paths)
+    problems += _assessment_problems(paths)
+    if problems:
+        _print_problems(sorted(problems), args.format)
+        return 1
+    files, _ = find(paths)
+    print(f"{len(charters)} charter{'s' * (len(charters) != 1)} valid "
+          f"({', '.join(str(f) for f in files[:5])}{', ...' if len(files) > 5 else ''})")
+    return 0
+
+
+def _assessment_problems(paths: Sequence[Path]) -> list[Problem]:
+    """Committed self-assessment responses are checked with the charters they belong to."""
+    try:
+        from generator.responses import check_folders
+    except ImportError:  # responses arrive with the self-assessment work
+        return []
+    return check_folders(paths)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.starter import write_starter
+
+    path = write_starter(args.id, args.dir)
+    print(f"wrote {path}: edit it, then run `charters validate {path}`")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from generator.publish import write_markdown
+
+    written = write_markdown(args.charters, args.out, args.date or dt.date.today())
+    print(f"wrote {written} files to {args.out}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff import run_diff
+
+    print(run_diff(args.base, args.head, args.format, args.charters), end="")
+    return 0
+
+
+def cmd_owners(args: argparse.Namespace) -> int:
+    from generator.owners import run_owners
+
+    return run_owners(args.charters, args.out, check=args.check)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, with help for every command."""
+    top = argparse.ArgumentParser(
+        prog="charters",
+        description="Validate, render and review partnership charters kept as YAML in git.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check charters and report every problem",
+                       description="Check charter files (and committed self-assessment responses) "
+                                   "and print every problem as path:line:column: message. "
+                                   "Exit 0 when all are valid, 1 when any is not, 2 on misuse.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="charter files or folders (default: charters/)")
+    p.add_argument("--format", choices=("text", "github"), default="text",
+                   help="'github' also prints ::error annotations for GitHub Actions")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("new", help="write a commented starter charter",
+                       description="Write charters/ID.yaml: a commented starter charter that "
+                                   "validates, ready to edit.")
+    p.add_argument("id", metavar="ID", help="the charter id: lowercase letters, digits, hyphens")
+    p.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="folder to write into")
+    p.set_defaults(run=cmd_new)
+
+    p = sub.add_parser("render", help="write the site's Markdown pages to a folder",
+                       description="Render every charter to the same Markdown pages the MkDocs "
+                                   "plugin publishes, for inspection or another publisher.")
+    p.add_argument("--out", type=Path, required=True, help="folder to write the pages into")
+    p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
+    p.add_argument("--date", type=_date, help="build date for overdue flags (default: today)")
+    p.set_defaults(run=cmd_render)
+
+    p = sub.add_parser("diff", help="summarise charter changes between two git revisions",
+                       description="Compare charters between two git revisions, pledge by pledge, "
+                                   "and print a Markdown summary for a pull request, ending with "
+                                   "who must sign off.")
+    p.add_argument("base", nargs="?", help="base revision (default: merge base with main)")
+    p.add_argument("head", nargs="?", help="head revision (default: the working tree)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
+    p.set_defaults(run=cmd_diff)
+
+    p = sub.add_parser("owners", help="write CODEOWNERS from the partners' reviewers",
+                       description="Write a CODEOWNERS file that maps each charter file to the "
+                                   "reviewers declared for its partners; --check fails when the "
+                                   "committed file is out of date.")
+    p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
+    p.add_argument("--out", type=Path, default=Path(".github/CODEOWNERS"), help="file to write")
+    p.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    p.set_defaults(run=cmd_owners)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except ChartersError as e:
+        _print_problems(e.problems, getattr(args, "format", "text"))
+        return e.exit_code
+    except UsageError as e:
+        print(f"charters {args.command}: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

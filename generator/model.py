@@ -1,0 +1,238 @@
+"""The charter as frozen dataclasses, and what can be computed from it. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+OPEN_STATUSES = ("proposed", "active", "at-risk")
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str
+    sector: str | None = None
+    lead: str | None = None
+    signed: dt.date | None = None
+    reviewers: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Vision:
+    statement: str
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Principle:
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Pledge:
+    id: str
+    by: str
+    text: str
+    owner: str
+    status: str
+    to: tuple[str, ...] = ("all",)
+    due: dt.date | None = None
+    metrics: tuple[str, ...] = ()
+    line: int = 0
+
+    def is_open(self) -> bool:
+        """Still to be delivered: proposed, active or at risk."""
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Open and past its due date on `today` (the build date)."""
+        return self.due is not None and self.due < today and self.is_open()
+
+    def is_to(self, partner_id: str) -> bool:
+        """Made to this partner, by name or through `all` (never to its own maker)."""
+        return partner_id != self.by and ("all" in self.to or partner_id in self.to)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    date: dt.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    direction: str
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    target_date: dt.date | None = None
+    measurements: tuple[Measurement, ...] = ()
+    line: int = 0
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+    def progress(self) -> float | None:
+        """Share of the way from baseline to target the latest value has come (may be <0 or >1)."""
+        latest = self.latest
+        if latest is None or self.baseline is None or self.target is None:
+            return None
+        span = self.target - self.baseline
+        if span == 0:
+            return 1.0 if self.reached(latest.value) else 0.0
+        return (latest.value - self.baseline) / span
+
+    def reached(self, value: float) -> bool:
+        if self.target is None:
+            return False
+        return value >= self.target if self.direction == "increase" else value <= self.target
+
+    def track(self, today: dt.date) -> str:
+        """'met', 'on track', 'off track' or 'no data', judged on `today` (the build date).
+
+        With a target date, on track means at least as far along as the time elapsed since the
+        first measurement; without one, it means better than the baseline.
+        """
+        latest, progress = self.latest, self.progress()
+        if latest is None or self.target is None:
+            return "no data"
+        if self.reached(latest.value):
+            return "met"
+        if progress is None:  # no baseline: judge against the first measurement
+            first = self.measurements[0].value
+            better = latest.value > first if self.direction == "increase" else latest.value < first
+            return "on track" if better else "off track"
+        if self.target_date is not None and self.measurements:
+            start = self.measurements[0].date
+            total = (self.target_date - start).days
+            if total > 0:
+                elapsed = min(max((today - start).days / total, 0.0), 1.0)
+                return "on track" if progress >= elapsed - 0.05 else "off track"
+        return "on track" if progress > 0 else "off track"
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    name: str
+    mode: str
+    frequency: str | None = None
+    partners: tuple[str, ...] = ("all",)
+
+    def reaches(self, partner_id: str) -> bool:
+        return "all" in self.partners or partner_id in self.partners
+
+
+@dataclass(frozen=True)
+class Engagement:
+    mechanisms: tuple[Mechanism, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    statements: tuple[Statement, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Statements a charter adds to a built-in checklist, or a checklist of its own."""
+
+    checklist: str
+    pillars: tuple[Pillar, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Charter:
+    id: str
+    path: str
+    title: str
+    summary: str
+    hub: str
+    partners: tuple[Partner, ...]
+    vision: Vision
+    stage: str | None = None
+    established: dt.date | None = None
+    review_by: dt.date | None = None
+    principles: tuple[Principle, ...] = ()
+    rules_of_engagement: tuple[str, ...] = ()
+    pledges: tuple[Pledge, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    engagement: Engagement = Engagement()
+    assessments: tuple[Assessment, ...] = ()
+
+    def partner(self, partner_id: str) -> Partner:
+        return next(p for p in self.partners if p.id == partner_id)
+
+    def metric(self, metric_id: str) -> Metric:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+    def involves(self, partner_id: str) -> bool:
+        return any(p.id == partner_id for p in self.partners)
+
+    def is_past_review(self, today: dt.date) -> bool:
+        return self.review_by is not None and self.review_by < today
+
+
+def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
+    """Turn validated plain data into a Charter."""
+    engagement = data.get("engagement", {})
+    return Charter(
+        id=charter_id,
+        path=path,
+        title=data["title"],
+        summary=data["summary"],
+        hub=data["hub"],
+        stage=data.get("stage"),
+        established=data.get("established"),
+        review_by=data.get("review_by"),
+        partners=tuple(
+            Partner(p["id"], p["name"], p.get("sector"), p.get("lead"), p.get("signed"),
+                    tuple(p.get("reviewers", ())), p["_line"])
+            for p in data["partners"]
+        ),
+        vision=Vision(data["vision"]["statement"], tuple(data["vision"].get("outcomes", ()))),
+        principles=tuple(Principle(p["title"], p["description"]) for p in data.get("principles", ())),
+        rules_of_engagement=tuple(data.get("rules_of_engagement", ())),
+        pledges=tuple(
+            Pledge(p["id"], p["by"], p["text"], p["owner"], p["status"], tuple(p.get("to", ("all",))),
+                   p.get("due"), tuple(p.get("metrics", ())), p["_line"])
+            for p in data.get("pledges", ())
+        ),
+        metrics=tuple(
+            Metric(m["id"], m["name"], m["direction"], m.get("unit"), m.get("baseline"),
+                   m.get("target"), m.get("target_date"),
+                   tuple(Measurement(x["date"], x["value"]) for x in m.get("measurements", ())),
+                   m["_line"])
+            for m in data.get("metrics", ())
+        ),
+        engagement=Engagement(
+            tuple(Mechanism(m["name"], m["mode"], m.get("frequency"),
+                            tuple(m.get("partners", ("all",))))
+                  for m in engagement.get("mechanisms", ())),
+            tuple((a, b) for a, b in engagement.get("links", ())),
+        ),
+        assessments=tuple(
+            Assessment(a["checklist"],
+                       tuple(Pillar(p["id"], tuple(Statement(x["id"], x["text"])
+                                                   for x in p["statements"]), p.get("title"))
+                             for p in a["pillars"]),
+                       a.get("title"))
+            for a in data.get("assessments", ())
+        ),
+    )

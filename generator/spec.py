@@ -1,0 +1,210 @@
+"""The charter format, version 1, written down once.
+
+The validator walks YAML nodes against these declarations and the JSON Schema for editors is
+generated from them, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PLEDGE_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$"
+REVIEWER_PATTERN = r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+
+STAGES = ("convene", "balance", "adapt", "focus", "future")
+SECTORS = ("health", "education", "social-care", "local-government", "voluntary", "research",
+           "industry", "other")
+STATUSES = ("proposed", "active", "at-risk", "met", "missed", "withdrawn")
+DIRECTIONS = ("increase", "decrease")
+MODES = ("face-to-face", "on-site", "virtual", "written")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string. `ref` names what it must point at; `declares` what it introduces."""
+
+    multiline: bool = False
+    pattern: str | None = None
+    example: str | None = None
+    ref: str | None = None
+    declares: str | None = None
+
+
+@dataclass(frozen=True)
+class Date:
+    """A calendar date written YYYY-MM-DD."""
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite decimal number."""
+
+
+@dataclass(frozen=True)
+class Enum:
+    """One of a fixed set of words."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A list of items of one kind."""
+
+    item: Spec
+    min: int = 0
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """A key of a mapping."""
+
+    spec: Spec
+    doc: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Map:
+    """A mapping with known keys; `keep_line` records where each item starts."""
+
+    fields: Mapping[str, Field] = field(default_factory=dict)
+    keep_line: bool = False
+
+
+Spec = Text | Date | Number | Enum | Seq | Map
+
+PARTNER_ID = Text(pattern=ID_PATTERN, example="city-council")
+
+
+def _partner_ref(allow_all: bool) -> Text:
+    return Text(pattern=ID_PATTERN, example="city-council",
+                ref="partner-or-all" if allow_all else "partner")
+
+
+ASSESSMENT = Map({
+    "checklist": Field(Text(pattern=ID_PATTERN, example="partner-leader"),
+                       "A built-in checklist (partner-leader, health-check) to extend, "
+                       "or the id of a checklist of this charter's own.", required=True),
+    "title": Field(Text(), "Title of a checklist of the charter's own."),
+    "pillars": Field(Seq(Map({
+        "id": Field(Text(pattern=ID_PATTERN, example="convene"), "Pillar id.", required=True),
+        "title": Field(Text(), "Pillar title (for a new pillar)."),
+        "statements": Field(Seq(Map({
+            "id": Field(Text(pattern=PLEDGE_ID_PATTERN, example="convene-local-1"),
+                        "Stable id of the statement, used by committed responses.", required=True),
+            "text": Field(Text(), "The statement a respondent rates.", required=True),
+        }), min=1), "Statements to rate.", required=True),
+    }), min=1), "Pillars and their statements.", required=True),
+})
+
+CHARTER = Map({
+    "title": Field(Text(), "Name of the partnership charter.", required=True),
+    "summary": Field(Text(multiline=True), "What the partnership is for (Markdown).", required=True),
+    "stage": Field(Enum(STAGES), "The partnership's stage of development."),
+    "established": Field(Date(), "When the partnership was established."),
+    "review_by": Field(Date(), "Date of the next health check."),
+    "hub": Field(_partner_ref(False), "The partner at the centre of the engagement model.",
+                 required=True),
+    "partners": Field(Seq(Map({
+        "id": Field(Text(pattern=ID_PATTERN, example="city-council", declares="partner"),
+                    "Unique id: lowercase letters, digits, hyphens.", required=True),
+        "name": Field(Text(), "Name of the organisation.", required=True),
+        "sector": Field(Enum(SECTORS), "Sector of the organisation."),
+        "lead": Field(Text(), "The named lead, 'Name, Role'."),
+        "signed": Field(Date(), "When this partner signed the charter."),
+        "reviewers": Field(Seq(Text(pattern=REVIEWER_PATTERN, example="@org/team")),
+                           "Git-host handles or teams who review changes for this partner."),
+    }, keep_line=True), min=2), "The partner organisations, two or more.", required=True),
+    "vision": Field(Map({
+        "statement": Field(Text(multiline=True), "The shared vision (Markdown).", required=True),
+        "outcomes": Field(Seq(Text()), "Outcomes the partnership works toward."),
+    }), "The shared vision.", required=True),
+    "principles": Field(Seq(Map({
+        "title": Field(Text(), "Short name of the principle.", required=True),
+        "description": Field(Text(multiline=True), "What it means (Markdown).", required=True),
+    })), "Principles the partners share."),
+    "rules_of_engagement": Field(Seq(Text(multiline=True)), "Rules of engagement (Markdown)."),
+    "pledges": Field(Seq(Map({
+        "id": Field(Text(pattern=PLEDGE_ID_PATTERN, example="SV-001", declares="pledge"),
+                    "Unique, stable id of the pledge.", required=True),
+        "by": Field(_partner_ref(False), "The partner making the pledge.", required=True),
+        "to": Field(Seq(_partner_ref(True), min=1),
+                    "Partners the pledge is made to, or 'all' (the default)."),
+        "text": Field(Text(multiline=True), "The commitment (Markdown).", required=True),
+        "owner": Field(Text(), "The role accountable for it.", required=True),
+        "due": Field(Date(), "When it is due."),
+        "status": Field(Enum(STATUSES), "Where it stands.", required=True),
+        "metrics": Field(Seq(Text(pattern=ID_PATTERN, example="placements", ref="metric")),
+                         "Metrics that measure it."),
+    }, keep_line=True)), "What each partner commits to."),
+    "metrics": Field(Seq(Map({
+        "id": Field(Text(pattern=ID_PATTERN, example="placements", declares="metric"),
+                    "Unique id of the metric.", required=True),
+        "name": Field(Text(), "What is measured.", required=True),
+        "unit": Field(Text(), "Unit of the values."),
+        "direction": Field(Enum(DIRECTIONS), "Which way is better.", required=True),
+        "baseline": Field(Number(), "Value at the start."),
+        "target": Field(Number(), "Value aimed for."),
+        "target_date": Field(Date(), "When the target should be reached."),
+        "measurements": Field(Seq(Map({
+            "date": Field(Date(), "When it was measured.", required=True),
+            "value": Field(Number(), "The value.", required=True),
+        })), "Measurements, dates ascending."),
+    }, keep_line=True)), "How the partnership knows it is delivering."),
+    "engagement": Field(Map({
+        "mechanisms": Field(Seq(Map({
+            "name": Field(Text(), "Name of the mechanism.", required=True),
+            "mode": Field(Enum(MODES), "How partners meet.", required=True),
+            "frequency": Field(Text(), "How often, e.g. 'monthly'."),
+            "partners": Field(Seq(_partner_ref(True), min=1),
+                              "Partners it reaches, or 'all' (the default)."),
+        })), "How partners are engaged."),
+        "links": Field(Seq(Seq(_partner_ref(False), min=2, max=2)),
+                       "Ties between nodes besides the hub's spokes: pairs of partner ids."),
+    }), "The engagement model: a hub linked to stakeholder nodes."),
+    "assessments": Field(Seq(ASSESSMENT), "Statements or whole checklists this charter adds "
+                                          "to its self-assessment."),
+})
+
+
+def to_json_schema(spec: Spec = CHARTER) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that describes what the validator accepts."""
+    schema = _schema(spec)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://partnership-charters.invalid/schema/charter-v1.json",
+        "title": "Partnership charter, format version 1",
+        **schema,
+    }
+
+
+def _schema(spec: Spec) -> dict[str, Any]:
+    if isinstance(spec, Text):
+        out: dict[str, Any] = {"type": "string", "pattern": spec.pattern or r"\S"}
+        if spec.declares == "partner":
+            out["not"] = {"const": "all"}  # `all` means every partner in `to:` lists
+        return out
+    if isinstance(spec, Date):
+        return {"type": "string", "format": "date"}
+    if isinstance(spec, Number):
+        return {"type": "number"}
+    if isinstance(spec, Enum):
+        return {"enum": list(spec.values)}
+    if isinstance(spec, Seq):
+        out = {"type": "array", "items": _schema(spec.item)}
+        if spec.min:
+            out["minItems"] = spec.min
+        if spec.max is not None:
+            out["maxItems"] = spec.max
+        return out
+    props = {name: {"description": f.doc, **_schema(f.spec)} for name, f in spec.fields.items()}
+    required = [name for name, f in spec.fields.items() if f.required]
+    out = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    return out
