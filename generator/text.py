@@ -18,6 +18,7 @@ _INLINE = str.maketrans(_ANYWHERE)
 # At the start of a line these also open lists, quotes and rules.
 _LEADING = {c: f"&#{ord(c)};" for c in "-.>%/"}
 
+_SPACE = re.compile(r"\s+")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
@@ -29,7 +30,7 @@ _BLOCK_START = re.compile(r"^( {0,3})(#|!!!|\?\?\?|===|///|\+\+\+|(?:=+|-+)\s*$)
 
 def inline(text: object) -> str:
     """A one-line field: whitespace folded, every syntax character shown as itself."""
-    folded = " ".join(str(text).split())
+    folded = _SPACE.sub(" ", str(text))
     out = folded.translate(_INLINE)
     if out and out[0] in _LEADING:
         out = _LEADING[out[0]] + out[1:]

@@ -1,0 +1,53 @@
+"""A Markdown extension that removes unsafe links and attributes from every page.
+
+`generator.text` already makes charter text inert before it reaches Markdown; this is the last
+line behind it, for pages written by hand and for anything `text` might miss. It sees the
+element tree Markdown builds, so it cannot be fooled by spelling tricks in the source.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from generator.text import safe_url
+
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "srcset", "poster")
+_DROP = {"script", "style", "iframe", "object", "embed", "base", "meta", "link"}
+
+
+class _Clean(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag in _DROP:
+                    parent.remove(child)
+        for element in root.iter():
+            for name in list(element.attrib):
+                value = element.attrib[name]
+                lowered = name.lower()
+                if lowered.startswith("on") or lowered == "style":
+                    del element.attrib[name]
+                elif lowered in _URL_ATTRIBUTES and not _allowed(value, element.tag):
+                    del element.attrib[name]
+
+
+def _allowed(url: str, tag: str) -> bool:
+    if tag == "img":  # images come from this site only: the site works offline
+        return "://" not in url and not url.lower().lstrip().startswith(("data:", "//"))
+    return safe_url(url) or ":" not in url.split("/", 1)[0]
+
+
+class SafetyExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+        # Priority 0: after every other tree processor, including toc and attr_list.
+        md.treeprocessors.register(_Clean(md), "charters_safety", 0)
+
+
+def makeExtension(**kwargs: Any) -> SafetyExtension:  # noqa: N802 - Markdown's API name
+    """Entry point Markdown looks up when the extension is named in mkdocs.yml."""
+    return SafetyExtension(**kwargs)

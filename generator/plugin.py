@@ -1,0 +1,105 @@
+"""The `charters` MkDocs plugin: publishes every charter as virtual pages.
+
+The only module that imports MkDocs. It reads its options, calls `publish.build_outputs`, and
+hands the results to MkDocs; everything that matters happens in plain functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from generator.errors import ChartersError
+from generator.publish import build_outputs, problems_text
+
+
+NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
+
+
+class ChartersConfig(Config):
+    charters_dir = c.Type(str, default="charters")
+    # YYYY-MM-DD. Unset: $CHARTERS_BUILD_DATE, else $SOURCE_DATE_EPOCH, else today.
+    build_date = c.Optional(c.Type(str))
+    assessment_threshold = c.Type(int, default=3)
+    history = c.Type(bool, default=True)
+
+
+def build_date(option: str | None, environ: dict[str, str] | os._Environ[str]) -> dt.date:
+    """The date overdue flags are judged on: an input, read once at the edge."""
+    value = option or environ.get("CHARTERS_BUILD_DATE")
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PluginError(f"charters: build_date '{value}' is not a date YYYY-MM-DD") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+class ChartersPlugin(BasePlugin[ChartersConfig]):
+    """Adds charter, partner, register and feed pages generated from `charters_dir`."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.root = base
+        self.charters_dir = (base / self.config.charters_dir).resolve()
+        self.today = build_date(self.config.build_date, os.environ)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not self.charters_dir.is_dir():
+            raise PluginError(f"charters: no charters folder at {self.charters_dir}")
+        try:
+            _, outputs = build_outputs(self.charters_dir, self.today,
+                                       threshold=self.config.assessment_threshold,
+                                       history=self.config.history)
+        except ChartersError as e:
+            raise PluginError(f"charters: {len(e.problems)} problem(s) in the charters:\n"
+                              + problems_text(e.problems)) from e
+        charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
+        for path, content in outputs.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"charters: {path} is generated; remove docs/{path}")
+            # Listed from index pages, not the nav that every page renders: the nav stays
+            # usable and the build linear with hundreds of charters.
+            in_nav = path in NAV_PAGES
+            file = File.generated(config, path, content=content,
+                                  inclusion=InclusionLevel.UNDEFINED if in_nav
+                                  else InclusionLevel.NOT_IN_NAV)
+            file.edit_uri = None  # a virtual page has no source of its own to edit
+            files.append(file)
+        self.charters_rel = charters_rel.replace(os.sep, "/")
+        return files
+
+    def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        charter_id = _charter_of(page.file.src_uri)
+        if charter_id is not None and page.file.generated_by and config.edit_uri:
+            # The page's edit link opens the YAML it is made from.
+            base = urljoin(config.repo_url or "", config.edit_uri)
+            page.edit_url = urljoin(base, f"{self.charters_rel}/{charter_id}.yaml")
+        return context
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer:
+        server.watch(str(self.charters_dir))
+        return server
+
+
+def _charter_of(path: str) -> str | None:
+    parts = path.split("/")
+    return parts[1] if len(parts) >= 3 and parts[0] == "charters" else None

@@ -1,0 +1,129 @@
+"""Everything the site publishes from the charters, as one mapping of path to content.
+
+Both ways out use it: the MkDocs plugin adds the entries as virtual files, and
+`charters render --out DIR` writes them to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from generator.errors import ChartersError, Problem
+from generator.model import Charter
+from generator.render import Extras, render_site
+from generator.source import read_all
+
+log = logging.getLogger("mkdocs.plugins.charters")
+
+
+def pictures() -> dict[str, object]:
+    """The build-time SVG functions, when the pictures module is present."""
+    try:
+        from generator import svg
+    except ImportError:  # pragma: no cover - arrives with the pictures work
+        return {}
+    return {name: getattr(svg, name) for name in
+            ("engagement_map", "engagement_text", "metric_chart", "sparkline", "stage_cycle")
+            if hasattr(svg, name)}
+
+
+def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
+                  history: bool = True) -> tuple[list[Charter], dict[str, str | bytes]]:
+    """Read, validate and render every charter; raise ChartersError listing every problem."""
+    charters, problems = read_all([charters_dir])
+    self_assessment: dict[str, str] = {}
+    problems += _self_assessments(charters_dir, charters, today, threshold, self_assessment)
+    if problems:
+        raise ChartersError(problems)
+    history_pages, last_changed = _history(charters_dir, charters) if history else ({}, {})
+    feeds = _feeds(charters, today)
+    extras = Extras(self_assessment=self_assessment, history=history_pages,
+                    last_changed=last_changed, pictures=pictures(),  # type: ignore[arg-type]
+                    feeds=bool(feeds))
+    outputs: dict[str, str | bytes] = dict(render_site(charters, today, extras))
+    outputs.update(feeds)
+    return charters, outputs
+
+
+def _self_assessments(charters_dir: Path, charters: list[Charter], today: dt.date,
+                      threshold: int, pages: dict[str, str]) -> list[Problem]:
+    try:
+        from generator.responses import load_responses
+        from generator.selfassess import self_assessment_markdown
+    except ImportError:  # pragma: no cover - arrives with the self-assessment work
+        return []
+    responses, problems = load_responses(charters_dir, charters)
+    try:
+        from generator.assessments import check_charter_assessments
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        for charter in charters:
+            problems += check_charter_assessments(charter)
+    for charter in charters:
+        pages[charter.id] = self_assessment_markdown(
+            charter, responses.get(charter.id, []), today, threshold)
+    return list(problems)
+
+
+def _history(charters_dir: Path, charters: list[Charter]
+             ) -> tuple[dict[str, str], dict[str, dict[str, dt.date]]]:
+    try:
+        from generator import history
+    except ImportError:  # pragma: no cover - arrives with the review work
+        return {}, {}
+    found = history.collect(charters_dir.resolve().parent, charters_dir)
+    if not found.available:
+        log.warning(f"charters: history is unavailable: {found.reason}")
+    pages = {c.id: history.history_markdown(c, found) for c in charters}
+    changed = {c.id: history.last_changed(found, c.id) for c in charters} if found.available else {}
+    return pages, changed
+
+
+def _feeds(charters: list[Charter], today: dt.date) -> dict[str, bytes]:
+    try:
+        from generator.feeds import feed_files
+    except ImportError:  # pragma: no cover - arrives with the feeds work
+        return {}
+    return feed_files(charters, today)
+
+
+def write_markdown(charters_dir: Path, out: Path, today: dt.date) -> int:
+    """Write every page and feed under `out`, replacing it only when all is written."""
+    _, outputs = build_outputs(charters_dir, today)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        for rel, content in outputs.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
+        replace_dir(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(outputs)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Swap `new` into place at `target`; the old folder goes only once the new one is in."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def problems_text(problems: list[Problem]) -> str:
+    """Problems as the lines a build log shows."""
+    return "\n".join(str(p) for p in problems)

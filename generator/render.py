@@ -1,0 +1,230 @@
+"""Charters in, Markdown pages out. Pure: the build date and every input are parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import text
+from generator.model import Charter, Mechanism, Metric, Partner, Pledge
+
+STATUS_LABELS = {"proposed": "Proposed", "active": "Active", "at-risk": "At risk", "met": "Met",
+                 "missed": "Missed", "withdrawn": "Withdrawn"}
+# Symbols sit beside the words so status never depends on colour (WCAG 1.4.1).
+STATUS_SYMBOLS = {"proposed": "○", "active": "◐", "at-risk": "⚠", "met": "✓", "missed": "✗",
+                  "withdrawn": "–"}
+TRACK_SYMBOLS = {"met": "✓", "on track": "↗", "off track": "⚠", "no data": "–"}
+STAGES = {"convene": "Bring the group together", "balance": "Balance their perspectives",
+          "adapt": "Adapt yourself to the group's needs", "focus": "Focus the group",
+          "future": "Take them toward a collaborative vision of the future"}
+SECTORS = {"health": "Health", "education": "Education", "social-care": "Social care",
+           "local-government": "Local government", "voluntary": "Voluntary", "research": "Research",
+           "industry": "Industry", "other": "Other"}
+MODES = {"face-to-face": "Face-to-face", "on-site": "On-site visit", "virtual": "Virtual",
+         "written": "Written"}
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What other parts of the product add to the pages, each optional."""
+
+    # charter id -> Markdown of its self-assessment page
+    self_assessment: Mapping[str, str] = field(default_factory=dict)
+    # charter id -> Markdown of its history page
+    history: Mapping[str, str] = field(default_factory=dict)
+    # charter id -> {"" or pledge id -> date it last changed}
+    last_changed: Mapping[str, Mapping[str, dt.date]] = field(default_factory=dict)
+    # pictures: name -> function returning inline SVG
+    pictures: Mapping[str, Callable[..., str]] = field(default_factory=dict)
+    feeds: bool = False
+
+
+def _finalize(value: Any) -> Markup:
+    # Every {{ }} is escaped as one-line text unless it is already Markup: our own macros,
+    # template literals and the output of the `block`, `id` and `svg` filters.
+    return value if isinstance(value, Markup) else Markup(text.inline(value))
+
+
+def _join(items: Iterable[Any], separator: str = "") -> Markup:
+    # Jinja's own join would only HTML-escape the items, leaving Markdown syntax live.
+    return Markup(text.inline(separator)).join(_finalize(item) for item in items)
+
+
+def _replace(value: Any, old: str, new: str) -> Markup:
+    return Markup(text.inline(str(value).replace(old, new)))
+
+
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: templates are ours, values are data."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Autoescape makes macro output and template text Markup; `_finalize` then escapes
+        # every value for Markdown (which HTML escaping alone would not).
+        autoescape=True,
+        finalize=_finalize,
+    )
+    env.filters["join"] = _join
+    env.filters["replace"] = _replace
+    env.filters["block"] = lambda v, indent="": Markup(text.indent(text.block(v), indent))
+    env.filters["id"] = _id
+    env.filters["status"] = status_badge
+    env.filters["svg"] = lambda v: Markup(v)
+    env.filters["number"] = number
+    env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGES, SECTORS=SECTORS, MODES=MODES,
+                       TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape)
+    return env
+
+
+def _id(value: str) -> Markup:
+    # Ids are validated against the id patterns (letters, digits, - _ .), so they are safe
+    # in URLs and anchors; inline() would turn '_' into a reference and break the link.
+    return Markup(value)
+
+
+def status_badge(status: str) -> Markup:
+    """A badge that says the status in words and a symbol, coloured only as a bonus."""
+    return Markup(f'<span class="cc-badge cc-status-{status}">{STATUS_SYMBOLS[status]} '
+                  f'{STATUS_LABELS[status]}</span>')
+
+
+def number(value: float | None, unit: str | None = None) -> Markup:
+    """A value as people write it: no trailing .0, the unit after it."""
+    if value is None:
+        return Markup("–")
+    shown = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    if unit:
+        shown += unit if unit == "%" else f" {unit}"
+    return Markup(text.inline(shown).replace("&#45;", "−", 1) if shown.startswith("-") else
+                  text.inline(shown))
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    """A pledge with the charter it belongs to, as the cross-charter pages need it."""
+
+    charter: Charter
+    pledge: Pledge
+    overdue: bool
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        return (not self.overdue, self.pledge.due or dt.date.max, self.charter.id, self.pledge.id)
+
+
+def pledge_rows(charters: Iterable[Charter], today: dt.date) -> list[PledgeRow]:
+    return [PledgeRow(c, p, p.is_overdue(today)) for c in charters for p in c.pledges]
+
+
+def partner_directory(charters: Sequence[Charter]) -> dict[str, Partner]:
+    """Every partner across charters; the same id in two charters is one organisation."""
+    found: dict[str, Partner] = {}
+    for charter in charters:
+        for partner in charter.partners:
+            found.setdefault(partner.id, partner)
+    return dict(sorted(found.items(), key=lambda kv: kv[1].name.lower()))
+
+
+def to_names(charter: Charter, pledge: Pledge) -> list[str]:
+    if "all" in pledge.to:
+        return ["All partners"]
+    return [charter.partner(pid).name for pid in pledge.to]
+
+
+def status_counts(pledges: Iterable[Pledge]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for pledge in pledges:
+        counts[pledge.status] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras()
+                ) -> dict[str, str]:
+    """Every generated page, keyed by its path under the docs folder."""
+    env = environment()
+    rows = pledge_rows(charters, today)
+    partners = partner_directory(charters)
+    common = {"today": today, "extras": extras, "to_names": to_names,
+              "status_counts": status_counts, "reaches": reaches, "measured_by": measured_by,
+              "percent": percent, "involved_ids": involved_ids,
+              "off_track_metrics": off_track_metrics}
+    pages: dict[str, str] = {}
+    pages["index.md"] = env.get_template("home.md.j2").render(
+        charters=charters, rows=rows, partners=partners, **common)
+    pages["charters/index.md"] = env.get_template("charters.md.j2").render(
+        charters=charters, **common)
+    made, received, involved = by_partner(charters, rows)
+    pages["partners/index.md"] = env.get_template("partners.md.j2").render(
+        partners=partners, involved=involved, **common)
+    pages["pledges/index.md"] = env.get_template("register.md.j2").render(
+        rows=sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)), partners=partners, **common)
+    charter_page = env.get_template("charter.md.j2")
+    for charter in charters:
+        pages[f"charters/{charter.id}/index.md"] = charter_page.render(
+            c=charter, overdue={p.id for p in charter.pledges if p.is_overdue(today)},
+            changed=extras.last_changed.get(charter.id, {}), **common)
+        if charter.id in extras.self_assessment:
+            pages[f"charters/{charter.id}/self-assessment.md"] = extras.self_assessment[charter.id]
+        if charter.id in extras.history:
+            pages[f"charters/{charter.id}/history.md"] = extras.history[charter.id]
+    partner_page = env.get_template("partner.md.j2")
+    for pid, partner in partners.items():
+        pages[f"partners/{pid}/index.md"] = partner_page.render(
+            partner=partner, made=sorted(made[pid], key=lambda r: r.sort_key),
+            received=sorted(received[pid], key=lambda r: r.sort_key),
+            charters=involved[pid], **common)
+    return pages
+
+
+def by_partner(charters: Sequence[Charter], rows: Iterable[PledgeRow]) -> tuple[
+        dict[str, list[PledgeRow]], dict[str, list[PledgeRow]], dict[str, list[Charter]]]:
+    """Pledges each partner made and received, and its charters, in one pass (linear)."""
+    made: dict[str, list[PledgeRow]] = {}
+    received: dict[str, list[PledgeRow]] = {}
+    involved: dict[str, list[Charter]] = {}
+    for charter in charters:
+        for partner in charter.partners:
+            made.setdefault(partner.id, [])
+            received.setdefault(partner.id, [])
+            involved.setdefault(partner.id, []).append(charter)
+    for row in rows:
+        made[row.pledge.by].append(row)
+        to = ([p.id for p in row.charter.partners] if "all" in row.pledge.to else row.pledge.to)
+        for pid in dict.fromkeys(to):
+            if pid != row.pledge.by:
+                received[pid].append(row)
+    return made, received, involved
+
+
+def reaches(charter: Charter, mechanism: Mechanism) -> str:
+    if "all" in mechanism.partners:
+        return "All partners"
+    return ", ".join(charter.partner(pid).name for pid in mechanism.partners)
+
+
+def measured_by(charter: Charter, metric: Metric) -> list[Pledge]:
+    return [p for p in charter.pledges if metric.id in p.metrics]
+
+
+def percent(progress: float | None) -> str:
+    """Progress toward target as a percentage, clamped to 0-100 for display."""
+    return "–" if progress is None else f"{round(max(0.0, min(progress, 1.0)) * 100)}%"
+
+
+def involved_ids(row: PledgeRow) -> str:
+    """Space-separated ids of the maker and every recipient, for the register's filter."""
+    to = [p.id for p in row.charter.partners] if "all" in row.pledge.to else row.pledge.to
+    return " ".join(dict.fromkeys([row.pledge.by, *to]))
+
+
+def off_track_metrics(charters: Iterable[Charter], today: dt.date) -> list[tuple[Charter, Metric]]:
+    return [(c, m) for c in charters for m in c.metrics if m.track(today) == "off track"]
