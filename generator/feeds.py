@@ -1,0 +1,274 @@
+"""Machine-readable feeds of the charters: JSON, CSV for spreadsheets and iCalendar for calendars.
+
+Every function takes the validated charters (sorted by id) and the build date and returns the
+file's bytes, so the same build always writes the same bytes. Paths are site-relative.
+
+`charters.json` writes every key of every object, `null` or `[]` when the charter leaves a field
+out, in the order of `generator/schema/charters-json.schema.json`: the charter format's order,
+with computed fields (`url`, `source`, `past_review`, `overdue`, `latest`, `progress`, `track`)
+beside the field they come from, and `line` (where the item starts in its YAML file) last.
+
+`pledges.csv` is for Excel: BOM, CRLF, text on one line, formula-like cells quoted with `'`.
+`pledges.ics` keeps one UID per pledge (`pledge-<charter>.<pledge>@partnership-charters`) so a
+calendar updates an edited pledge in place; a partner with nothing dated gets an empty calendar.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from typing import Any
+
+from generator.model import Charter, Metric, Pledge
+
+SCHEMA_PATH = "schema/charters-json.schema.json"
+FORMAT = 1
+UID_DOMAIN = "partnership-charters"
+CSV_COLUMNS = ("charter", "charter_title", "pledge", "by", "by_name", "to", "text", "owner", "due",
+               "status", "overdue", "metrics", "url")
+# OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
+# RFC 5545 TEXT may hold no control character but tab; a newline is escaped, not kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_SUMMARY_CHARS = 60
+
+
+def feed_files(charters: Sequence[Charter], today: dt.date, *,
+               site_url: str | None = None) -> dict[str, bytes]:
+    """Every feed keyed by its site-relative path, in path order."""
+    files = {
+        "charters.json": charters_json(charters, today),
+        "pledges.csv": pledges_csv(charters, today),
+        "pledges.ics": pledges_ics(charters, today, site_url=site_url),
+        SCHEMA_PATH: published_schema(),
+    }
+    for partner_id in sorted({p.id for c in charters for p in c.partners}):
+        base = f"partners/{partner_id}/"
+        files[base + "pledges.csv"] = pledges_csv(charters, today, partner_id)
+        files[base + "pledges.ics"] = pledges_ics(charters, today, partner_id, site_url=site_url)
+    return dict(sorted(files.items()))
+
+
+def published_schema() -> bytes:
+    """The JSON Schema of `charters.json`, as shipped in the package."""
+    return (resources.files("generator") / SCHEMA_PATH).read_bytes()
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+def charters_json(charters: Sequence[Charter], today: dt.date) -> bytes:
+    """Every charter as validated plus computed fields, as UTF-8 JSON."""
+    data = {"format": FORMAT, "build_date": today.isoformat(),
+            "charters": [_charter(c, today) for c in charters]}
+    # allow_nan=False: the validator only lets finite numbers through; fail loudly if one slips.
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _charter(c: Charter, today: dt.date) -> dict[str, Any]:
+    return {
+        "id": c.id, "url": f"charters/{c.id}/", "source": c.path, "title": c.title,
+        "summary": c.summary, "stage": c.stage, "established": _iso(c.established),
+        "review_by": _iso(c.review_by), "past_review": c.is_past_review(today), "hub": c.hub,
+        "partners": [{"id": p.id, "name": p.name, "sector": p.sector, "lead": p.lead,
+                      "signed": _iso(p.signed), "reviewers": list(p.reviewers), "line": p.line}
+                     for p in c.partners],
+        "vision": {"statement": c.vision.statement, "outcomes": list(c.vision.outcomes)},
+        "principles": [{"title": p.title, "description": p.description} for p in c.principles],
+        "rules_of_engagement": list(c.rules_of_engagement),
+        "pledges": [{"id": p.id, "by": p.by, "to": list(p.to), "text": p.text, "owner": p.owner,
+                     "due": _iso(p.due), "overdue": p.is_overdue(today), "status": p.status,
+                     "metrics": list(p.metrics), "line": p.line} for p in c.pledges],
+        "metrics": [_metric(m, today) for m in c.metrics],
+        "engagement": {
+            "mechanisms": [{"name": m.name, "mode": m.mode, "frequency": m.frequency,
+                            "partners": list(m.partners)} for m in c.engagement.mechanisms],
+            "links": [[a, b] for a, b in c.engagement.links],
+        },
+        "assessments": [
+            {"checklist": a.checklist, "title": a.title,
+             "pillars": [{"id": p.id, "title": p.title,
+                          "statements": [{"id": s.id, "text": s.text} for s in p.statements]}
+                         for p in a.pillars]}
+            for a in c.assessments
+        ],
+    }
+
+
+def _metric(m: Metric, today: dt.date) -> dict[str, Any]:
+    latest, progress = m.latest, m.progress()
+    return {
+        "id": m.id, "name": m.name, "unit": m.unit, "direction": m.direction,
+        "baseline": m.baseline, "target": m.target, "target_date": _iso(m.target_date),
+        "measurements": [{"date": x.date.isoformat(), "value": x.value} for x in m.measurements],
+        "latest": None if latest is None else {"date": latest.date.isoformat(),
+                                               "value": latest.value},
+        "progress": None if progress is None else round(progress, 4),
+        "track": m.track(today), "line": m.line,
+    }
+
+
+# --- shared by CSV and iCalendar --------------------------------------------------------------
+
+def _selected(charter: Charter, partner_id: str | None) -> Iterator[tuple[Pledge, str]]:
+    """(pledge, role) for every pledge of a charter, or those a partner made or received."""
+    if partner_id is not None and not charter.involves(partner_id):
+        return  # `to: [all]` means all of this charter's partners, not every partner anywhere
+    for pledge in charter.pledges:
+        if partner_id is None:
+            yield pledge, ""
+        elif pledge.by == partner_id:
+            yield pledge, "made"
+        elif pledge.is_to(partner_id):
+            yield pledge, "received"
+
+
+def _plain(text: str) -> str:
+    """One line: line breaks and the spaces around them folded to one space."""
+    return _NEWLINES.sub(" ", text).rstrip()
+
+
+def _to_names(charter: Charter, pledge: Pledge) -> str:
+    if "all" in pledge.to:
+        return "All partners"
+    return "; ".join(charter.partner(p).name for p in pledge.to)
+
+
+def _anchor(charter: Charter, pledge: Pledge) -> str:
+    return f"charters/{charter.id}/#{pledge.id}"
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def pledges_csv(charters: Sequence[Charter], today: dt.date,
+                partner_id: str | None = None) -> bytes:
+    """Pledges as CSV for Excel (BOM, CRLF); a partner's adds a leading `role` column."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS if partner_id is None else ("role", *CSV_COLUMNS))
+    for charter in charters:
+        for pledge, role in _selected(charter, partner_id):
+            row = [
+                charter.id, charter.title, pledge.id, pledge.by, charter.partner(pledge.by).name,
+                _to_names(charter, pledge), _plain(pledge.text), pledge.owner,
+                _iso(pledge.due) or "", pledge.status, "yes" if pledge.is_overdue(today) else "no",
+                "; ".join(pledge.metrics), _anchor(charter, pledge),
+            ]
+            if partner_id is not None:
+                row.insert(0, role)
+            writer.writerow([_cell(v) for v in row])
+    # The BOM tells Excel the file is UTF-8; without it Excel guesses the local code page.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- iCalendar (RFC 5545) ---------------------------------------------------------------------
+
+def ics_text(value: str) -> str:
+    """A TEXT value escaped per RFC 5545 3.3.11."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub("", value.replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """One content line, folded so no physical line exceeds 75 octets, CRLF-terminated."""
+    parts: list[str] = []
+    current, size, limit = "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        # Split between characters, never inside one: a UTF-8 sequence must stay whole.
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, 74  # continuation lines start with a space
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _summary(charter: Charter, pledge: Pledge) -> str:
+    text = _plain(pledge.text).strip()
+    if len(text) > _SUMMARY_CHARS:
+        text = text[:_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+    return f"Due: {pledge.id} {charter.partner(pledge.by).name}: {text}"
+
+
+def _event(uid: str, today: dt.date, day: dt.date, summary: str, description: list[str],
+           category: str, url: str | None, cancelled: bool = False) -> list[str]:
+    # SEQUENCE is left out (0): the feed keeps no history to count edits with, and clients
+    # subscribed to a METHOD:PUBLISH calendar replace each event by UID on every refresh.
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}@{UID_DOMAIN}",
+        f"DTSTAMP:{today:%Y%m%d}T000000Z",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
+        "SUMMARY:" + ics_text(summary),
+        "DESCRIPTION:" + ics_text("\n".join(description)),
+        "CATEGORIES:" + ics_text(category),
+        "TRANSP:TRANSPARENT",  # a due date does not make anyone busy
+    ]
+    if cancelled:
+        lines.append("STATUS:CANCELLED")
+    if url is not None:
+        lines.append("URL:" + url)
+    return [*lines, "END:VEVENT"]
+
+
+def _link(path: str, site_url: str | None) -> tuple[str, str | None]:
+    """The page as shown in a description, and as a URL property when the site URL is known."""
+    if site_url is None:
+        return path, None
+    full = site_url.rstrip("/") + "/" + path
+    return full, full
+
+
+def pledges_ics(charters: Sequence[Charter], today: dt.date, partner_id: str | None = None, *,
+                site_url: str | None = None) -> bytes:
+    """Due dates of pledges and charter health checks as an iCalendar feed."""
+    if partner_id is None:
+        name = "Partnership charters: pledges"
+    else:
+        names = [p.name for c in charters for p in c.partners if p.id == partner_id]
+        if not names:
+            raise ValueError(f"no charter has a partner '{partner_id}'")
+        name = f"{names[0]}: pledges"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partnership Charters//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:" + ics_text(name)]
+    for charter in charters:
+        if charter.review_by is not None and (partner_id is None or charter.involves(partner_id)):
+            shown, url = _link(f"charters/{charter.id}/", site_url)
+            lines += _event(f"review-{charter.id}", today, charter.review_by,
+                            f"Health check due: {charter.title}",
+                            [f"The partners review the charter {charter.title} by this date.",
+                             f"Page: {shown}"], "health-check", url)
+        for pledge, _ in _selected(charter, partner_id):
+            if pledge.due is None:
+                continue
+            shown, url = _link(_anchor(charter, pledge), site_url)
+            status = pledge.status + (" (overdue)" if pledge.is_overdue(today) else "")
+            # Charter ids never contain '.', so the first '.' splits the UID unambiguously.
+            lines += _event(f"pledge-{charter.id}.{pledge.id}", today, pledge.due,
+                            _summary(charter, pledge),
+                            [pledge.text.strip(), "",
+                             f"By: {charter.partner(pledge.by).name}",
+                             f"To: {_to_names(charter, pledge)}", f"Owner: {pledge.owner}",
+                             f"Status: {status}", f"Charter: {charter.title}", f"Page: {shown}"],
+                            pledge.status, url, cancelled=pledge.status == "withdrawn")
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines).encode("utf-8")
