@@ -64,6 +64,13 @@ def _yaml_error(path: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return _problem(path, line, column, "tab character; YAML is indented with spaces only")
     what = error.problem or error.context or "not valid YAML"
+    if "another document" in what:
+        return _problem(path, line, column, "a charter file holds one YAML document; "
+                                            "remove the '---' line or split the file")
+    context = error.context_mark
+    if error.context and context and context is not mark:
+        what = (f"{what} ({error.context.removeprefix('while ')} that starts at line "
+                f"{context.line + 1}, column {context.column + 1})")
     return _problem(path, line, column, f"YAML syntax: {what}")
 
 

@@ -180,9 +180,9 @@ class Walker:
 
     def _enum(self, node: yaml.ScalarNode, spec: s.Enum, path: Path) -> Any:
         allowed = ", ".join(spec.values)
-        if node.tag != STR:
+        if node.tag == NULL:
             return self._wrong_scalar(node, path, f"one of {allowed}")
-        if node.value not in spec.values:
+        if node.tag != STR or node.value not in spec.values:
             self.report(node, path, f"'{_shown(node)}' is not one of {allowed}"
                                     f"{suggest(node.value, spec.values)}")
             return BAD

@@ -1,0 +1,196 @@
+"""When each charter and each pledge last changed, read from git, in the same words as `diff`.
+
+One `git log --raw` lists every commit that touched the charters folder with the blob hashes
+before and after; one `git cat-file --batch` reads those blobs; each version goes through the
+usual loader, and `diff.compare_charter` says what each commit changed. Dates are committer
+dates: the clock is never read, so a build is the same wherever and whenever it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import git
+from generator.diff import CharterChange, charter_lines, compare_charter
+from generator.model import Charter
+from generator.source import parse_charter
+from generator.text import inline
+
+_NO_BLOB = "0" * 40
+SHALLOW = ("the repository is a shallow clone, so the dates of older changes are not known; "
+           "fetch the full history (actions/checkout with fetch-depth: 0, "
+           "or git fetch --unshallow)")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One commit's changes to one charter."""
+
+    date: dt.date
+    timestamp: str  # the committer date, ISO 8601 with its offset
+    commit: str  # short hash
+    subject: str
+    change: CharterChange
+
+
+@dataclass(frozen=True)
+class History:
+    """Per charter id, its changes (newest first) and when it and each pledge last changed."""
+
+    available: bool
+    reason: str = ""
+    entries: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    changed: Mapping[str, Mapping[str, dt.date]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Commit:
+    short: str
+    when: dt.datetime
+    subject: str
+    files: list[tuple[str, str | None, str, str | None]]  # old blob, old path, new blob, new path
+
+
+def _log(root: Path, folder: str) -> list[_Commit]:
+    fmt = "%x01%H%x1f%cI%x1f%s"  # --no-abbrev (for blob names) also lengthens %h
+    out = git.run(root, "log", "--reverse", "--raw", "--no-abbrev", "-M", "--no-color",
+                  f"--format={fmt}", "--", f"{folder}/" if folder else ".")
+    commits = []
+    for chunk in out.split("\x01")[1:]:
+        head, _, body = chunk.partition("\n")
+        full, when, subject = head.split("\x1f", 2)
+        files = []
+        for line in body.splitlines():
+            if not line.startswith(":"):
+                continue
+            meta, *paths = line.split("\t")
+            _, _, old, new, status = meta.split(" ")
+            old_path: str | None
+            if status[0] in "RC":
+                old_path, new_path = paths
+                old_path = None if status[0] == "C" else old_path  # a copy leaves the old file
+            else:
+                old_path = new_path = paths[0]
+            files.append((old, old_path if old != _NO_BLOB else None,
+                          new, new_path if new != _NO_BLOB else None))
+        commits.append(_Commit(full[:7], dt.datetime.fromisoformat(when), subject, files))
+    return commits
+
+
+def _charter_file(path: str | None, folder: str) -> str | None:
+    """`path` if it is a charter file directly inside the folder, else None."""
+    prefix = f"{folder}/" if folder else ""
+    if path is None or not path.startswith(prefix) or not path.endswith(".yaml"):
+        return None
+    return path if "/" not in path[len(prefix):] else None
+
+
+def _unavailable(reason: str) -> History:
+    return History(False, reason)
+
+
+def collect(repo_root: Path, charters_dir: Path) -> History:
+    """The history of every charter file in `charters_dir` (absolute or under `repo_root`)."""
+    root = git.toplevel(repo_root)
+    if root is None:
+        return _unavailable(f"{repo_root} is not in a git repository (or git is not installed)")
+    try:
+        if git.is_shallow(root):
+            return _unavailable(SHALLOW)
+        if git.resolve(root, "HEAD") is None:
+            return _unavailable("the repository has no commits yet")
+        where = repo_root / charters_dir
+        where = where if where.is_dir() else charters_dir  # relative to the working folder
+        folder = where.resolve().relative_to(root.resolve()).as_posix()
+        folder = "" if folder == "." else folder
+        commits = _log(root, folder)
+        blobs = git.read_blobs(root, [sha for c in commits for f in c.files
+                                      for sha in (f[0], f[2]) if sha != _NO_BLOB])
+    except (git.GitError, ValueError) as e:
+        return _unavailable(f"git could not read the history: {e}")
+    return _walk(commits, blobs, folder)
+
+
+def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str) -> History:
+    parsed: dict[tuple[str, str], Charter | None] = {}
+    good: dict[str, Charter] = {}  # the last version of each path that validated
+    notes: list[str] = []
+    entries: dict[str, list[Entry]] = {}
+    times: dict[str, dict[str, dt.datetime]] = {}
+
+    def version(sha: str, path: str, commit: str) -> Charter | None:
+        if (sha, path) not in parsed:
+            data = blobs.get(sha)
+            charter, problems = parse_charter(data, path) if data is not None else (None, [])
+            if problems:
+                notes.append(f"{path} at {commit} is skipped: it does not validate ({problems[0]})")
+            parsed[sha, path] = charter
+        return parsed[sha, path]
+
+    for c in commits:
+        for old_sha, old_path, new_sha, new_path in c.files:
+            old_path, new_path = _charter_file(old_path, folder), _charter_file(new_path, folder)
+            before = version(old_sha, old_path, c.short) if old_path else None
+            before = before or (good.get(old_path) if old_path else None)
+            after = version(new_sha, new_path, c.short) if new_path else None
+            if new_path and after is None:
+                continue  # a version that does not validate: wait for the next good one
+            if old_path and old_path != new_path:
+                good.pop(old_path, None)
+            if after is not None and new_path:
+                good[new_path] = after
+            if before is None and after is None:
+                continue
+            change = compare_charter(before, after)
+            if before is not None and after is not None and before.id != after.id:
+                entries[after.id] = entries.pop(before.id, []) + entries.get(after.id, [])
+                times[after.id] = {**times.pop(before.id, {}), **times.get(after.id, {})}
+            if change.is_empty():
+                continue
+            entries.setdefault(change.id, []).append(
+                Entry(c.when.date(), c.when.isoformat(), c.short, c.subject, change))
+            marks = times.setdefault(change.id, {})
+            for moved in (p.old_id for p in change.pledges if p.old_id):
+                marks.pop(moved, None)  # the pledge lives on under its new id
+            for key in ["", *(p.id for p in change.pledges)]:
+                if key not in marks or marks[key] <= c.when:
+                    marks[key] = c.when
+    return History(
+        True, "",
+        {cid: tuple(sorted(es, key=lambda e: e.timestamp, reverse=True))
+         for cid, es in sorted(entries.items())},
+        {cid: {k: w.date() for k, w in sorted(marks.items())}
+         for cid, marks in sorted(times.items())},
+        tuple(notes))
+
+
+def last_changed(history: History, charter_id: str) -> dict[str, dt.date]:
+    """When the charter ("") and each of its pledges last changed; empty if unknown."""
+    if not history.available:
+        return {}
+    return dict(history.changed.get(charter_id, {}))
+
+
+def history_markdown(charter: Charter, history: History) -> str:
+    """The page `charters/<id>/history/`: every change to the charter, newest first."""
+    out = [f"# History: {inline(charter.title)}", ""]
+    if not history.available:
+        out += [f"History is unavailable because {inline(history.reason)}.", ""]
+        return "\n".join(out)
+    entries = history.entries.get(charter.id, ())
+    if not entries:
+        out += ["No committed change to this charter yet.", ""]
+    else:
+        out += ["Every change to this charter, newest first, from the commits that made it.", ""]
+    for e in entries:
+        kind = {"added": "Charter created.", "removed": "Charter removed.",
+                "renamed": f"File renamed from {inline(e.change.old_path)}."}.get(e.change.kind)
+        out += [f"## {e.date.isoformat()}: {inline(e.subject)}", "",
+                f"Commit {inline(e.commit)}.{' ' + kind if kind else ''}", ""]
+        lines = charter_lines(e.change) if e.change.kind != "added" else []
+        out += [*lines, ""] if lines else []
+    return "\n".join(out)

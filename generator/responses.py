@@ -1,0 +1,221 @@
+"""Committed self-assessment responses: `charters/<id>/assessments/*.yaml`, checked and loaded.
+
+A response names its checklist and maps statement ids to ratings. The statement ids depend on
+the checklist (and the charter's own statements), so `answers:` is checked by hand after the
+rest of the file has been walked against RESPONSE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator import spec as s
+from generator.assessments import RATINGS, Checklist, checklists_for
+from generator.errors import Problem
+from generator.load import load_bytes
+from generator.model import Charter
+from generator.source import read_all, shown
+from generator.validate import BAD, INT, STR, Walker, suggest
+
+# Spelled with \Z, not $, so that it is not PLEDGE_ID_PATTERN, whose message says "pledge id".
+ROUND_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*\Z"
+WORDS = {word.replace(" ", "-"): i + 1 for i, word in enumerate(RATINGS)}
+_ID = re.compile(s.ID_PATTERN)
+
+RESPONSE = s.Map({
+    "checklist": s.Field(s.Text(pattern=s.ID_PATTERN, example="health-check"),
+                         "partner-leader, health-check, or a checklist of the charter's own.",
+                         required=True),
+    "respondent": s.Field(s.Text(), "A partner id of the charter, or a role such as "
+                                    "'Board member'.", required=True),
+    "date": s.Field(s.Date(), "When the response was given.", required=True),
+    "round": s.Field(s.Text(pattern=ROUND_PATTERN, example="2026-autumn"),
+                     "Groups responses; defaults to the date's quarter, like 2026-Q4."),
+    "answers": s.Field(s.Map(), "The ratings, as statement id: 1 to 4 (or not-yet, partly, mostly, "
+                                "fully).", required=True),
+})
+
+
+@dataclass(frozen=True)
+class Response:
+    """One person's ratings for one checklist of one charter."""
+
+    charter: str
+    path: str
+    checklist: str
+    respondent: str
+    date: dt.date
+    round: str
+    answers: tuple[tuple[str, int], ...]  # (statement id, rating 1..4), sorted by id
+
+
+def default_round(date: dt.date) -> str:
+    """The quarter of a date, like 2026-Q4."""
+    return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
+
+
+def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response | None,
+                                                                      list[Problem]]:
+    """One response file of `charter`; `path` names it in problems."""
+    problems = _file_name_problems(path)
+    root, found = load_bytes(data, path)
+    if root is None:
+        return None, problems + found
+    walker = Walker(path)
+    answers_node: yaml.Node | None = None
+    if isinstance(root, yaml.MappingNode):
+        pairs = []
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "answers":
+                answers_node = value
+                value = yaml.MappingNode("tag:yaml.org,2002:map", [], value.start_mark)
+            pairs.append((key, value))
+        root = yaml.MappingNode(root.tag, pairs, root.start_mark, root.end_mark)
+    values = walker.value(root, RESPONSE, ())
+    if values is BAD:
+        return None, problems + walker.problems
+    checklists = {c.id: c for c in checklists_for(charter)}
+    checklist = checklists.get(values.get("checklist", ""))
+    if "checklist" in values and checklist is None:
+        node = _value_node(root, "checklist")
+        walker.report(node, ("checklist",), f"unknown checklist '{values['checklist']}'"
+                      f"{suggest(values['checklist'], checklists)} "
+                      f"(this charter has: {', '.join(checklists)})")
+    respondent = values.get("respondent")
+    partners = [p.id for p in charter.partners]
+    if respondent and _ID.match(respondent) and respondent not in partners:
+        hint = suggest(respondent, partners)
+        if hint:  # an id close to a partner's is a typo; anything else is a role
+            walker.report(_value_node(root, "respondent"), ("respondent",),
+                          f"unknown partner '{respondent}'{hint}")
+    answers = _answers(walker, answers_node, checklist) if answers_node is not None else []
+    problems += walker.problems
+    if problems:
+        return None, sorted(problems)
+    date: dt.date = values["date"]
+    return Response(charter.id, path, values["checklist"], respondent or "", date,
+                    values.get("round") or default_round(date), tuple(sorted(answers))), []
+
+
+def _answers(walker: Walker, node: yaml.Node,
+             checklist: Checklist | None) -> list[tuple[str, int]]:
+    if not isinstance(node, yaml.MappingNode):
+        walker.report(node, ("answers",), "expected a mapping of statement id: rating, "
+                                          "for example\n  answers:\n    convene-1: 3")
+        return []
+    if not node.value:
+        walker.report(node, ("answers",), "has no answers; rate at least one statement")
+    known = checklist.statement_ids() if checklist is not None else {}
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for key, value in node.value:
+        sid = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
+        path: tuple[str | int, ...] = ("answers", sid)
+        if sid in seen:
+            walker.report(key, path, f"statement '{sid}' is answered twice; keep one")
+            continue
+        seen.add(sid)
+        if checklist is not None and sid not in known:
+            walker.report(key, ("answers",), f"unknown statement '{sid}' in checklist "
+                          f"'{checklist.id}'{suggest(sid, known)}")
+            continue
+        rating = _rating(value)
+        if rating is None:
+            shown_value = value.value if isinstance(value, yaml.ScalarNode) else "a list or mapping"
+            walker.report(value, path, f"rating '{shown_value}' is not 1, 2, 3 or 4 "
+                                       "(or not-yet, partly, mostly, fully)")
+            continue
+        out.append((sid, rating))
+    return out
+
+
+def _rating(node: yaml.Node) -> int | None:
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag == INT and node.value in ("1", "2", "3", "4"):
+        return int(node.value)
+    if node.tag == STR:
+        return WORDS.get(node.value.strip().lower().replace(" ", "-"))
+    return None
+
+
+def _value_node(root: yaml.Node, key: str) -> yaml.Node:
+    for k, v in root.value if isinstance(root, yaml.MappingNode) else ():
+        if isinstance(k, yaml.ScalarNode) and k.value == key:
+            found: yaml.Node = v
+            return found
+    return root
+
+
+def _file_name_problems(path: str) -> list[Problem]:
+    name = path.rsplit("/", 1)[-1]
+    stem = name[: -len(".yaml")] if name.endswith(".yaml") else None
+    if stem is None or not _ID.match(stem):
+        return [Problem(path, 1, 1, "", f"file name '{name}' is not allowed: use lowercase "
+                                         "letters, digits and hyphens, then .yaml, like "
+                                         "'2026-10-12-solent-nhs-trust.yaml'")]
+    return []
+
+
+def _files(charters_dir: Path, charter_id: str) -> list[Path]:
+    folder = charters_dir / charter_id / "assessments"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def load_responses(charters_dir: Path, charters: Sequence[Charter]
+                   ) -> tuple[dict[str, list[Response]], list[Problem]]:
+    """Every committed response of each charter (by charter id), and every problem found."""
+    out: dict[str, list[Response]] = {}
+    problems: list[Problem] = []
+    for charter in charters:
+        responses: list[Response] = []
+        for file in _files(charters_dir, charter.id):
+            display = shown(file)
+            response, found = parse_response(file.read_bytes(), display, charter)
+            problems += found
+            if response is not None:
+                responses.append(response)
+        problems += _duplicates(responses)
+        out[charter.id] = sorted(responses, key=lambda r: (r.date, r.path))
+    return out, sorted(problems)
+
+
+def _duplicates(responses: Sequence[Response]) -> list[Problem]:
+    """One respondent answers a checklist once per round, or the aggregate counts them twice."""
+    first: dict[tuple[str, str, str], str] = {}
+    problems = []
+    for r in sorted(responses, key=lambda r: r.path):
+        key = (r.checklist, r.round, r.respondent)
+        if key in first:
+            problems.append(Problem(r.path, 1, 1, "respondent",
+                                    f"'{r.respondent}' already answered '{r.checklist}' in round "
+                                    f"{r.round} ({first[key]}); remove one or give a round:"))
+        else:
+            first[key] = r.path
+    return problems
+
+
+def check_folders(paths: Sequence[Path]) -> list[Problem]:
+    """Problems in the responses under each charters folder in `paths` (files are skipped)."""
+    problems: list[Problem] = []
+    for folder in paths:
+        if not folder.is_dir():
+            continue
+        charters, _ = read_all([folder])  # the charters' own problems are reported elsewhere
+        problems += load_responses(folder, charters)[1]
+        known = {c.id for c in charters}
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            orphan = not (folder / f"{sub.name}.yaml").exists()
+            if orphan and sub.name not in known and (sub / "assessments").is_dir():
+                problems.append(Problem(shown(sub / "assessments"), 1, 1, "",
+                                        f"no charter '{sub.name}.yaml' beside this folder; "
+                                        "responses live in charters/<charter id>/assessments/"))
+    return sorted(problems)

@@ -1,0 +1,126 @@
+"""History from git: per-pledge last-changed dates, the history page, and shallow clones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.history import collect, history_markdown, last_changed
+from generator.model import Charter
+from generator.source import parse_charter
+
+BASE = (Path(__file__).parent / "cases" / "diff" / "base.yaml").read_text(encoding="utf-8")
+JAN, FEB = "2026-01-10T09:00:00+00:00", "2026-02-20T15:30:00+00:00"
+MAR = "2026-03-30T08:00:00+01:00"
+
+pytestmark = pytest.mark.git
+
+
+def git(root: Path, *args: str, date: str = JAN) -> str:
+    env = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_NOSYSTEM": "1",
+           "HOME": str(root), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def commit(root: Path, text: str, message: str, date: str) -> None:
+    (root / "charters" / "harbour.yaml").write_text(text, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, date=date)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Three commits on three dates: create, change HH-1, change HH-2."""
+    root = tmp_path / "repo"
+    (root / "charters").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, BASE, "Start the harbour charter", JAN)
+    step = BASE.replace("status: active\n  - id: HH-2", "status: at-risk\n  - id: HH-2")
+    commit(root, step, "HH-1 is at risk", FEB)
+    commit(root, step.replace("due: 2026-12-31", "due: 2027-01-31"), "Move HH-2 | *later*", MAR)
+    return root
+
+
+def charter(text: str = BASE) -> Charter:
+    made, problems = parse_charter(text.encode(), "charters/harbour.yaml")
+    assert made is not None, problems
+    return made
+
+
+def test_each_pledge_keeps_the_date_of_the_commit_that_changed_it(repo: Path) -> None:
+    history = collect(repo, Path("charters"))
+    assert (history.available, history.reason, history.notes) == (True, "", ())
+    assert last_changed(history, "harbour") == {
+        "": dt.date(2026, 3, 30),
+        "HH-1": dt.date(2026, 2, 20),  # the March commit changed HH-2 in the same file
+        "HH-2": dt.date(2026, 3, 30),
+        "HH-3": dt.date(2026, 1, 10),
+    }
+
+
+def test_a_commit_that_changes_only_comments_moves_no_date(repo: Path) -> None:
+    text = (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+    commit(repo, "# a comment only\n" + text, "Add a comment", "2026-04-01T10:00:00+00:00")
+    assert last_changed(collect(repo, Path("charters")), "harbour")[""] == dt.date(2026, 3, 30)
+
+
+def test_the_history_page_lists_changes_newest_first_in_the_words_of_diff(repo: Path) -> None:
+    history = collect(repo, repo / "charters")
+    page = history_markdown(charter(), history)
+    assert page.startswith("# History: Harbour Health Partnership\n\n")
+    march = page.index("## 2026-03-30: Move HH-2 &#124; &#42;later&#42;\n")
+    february = page.index("## 2026-02-20: HH-1 is at risk\n")
+    january = page.index("## 2026-01-10: Start the harbour charter\n")
+    assert march < february < january
+    assert "- pledge **HH-2** changed\n    - due: 2026-12-31 → 2027-01-31 (31 days later)\n" in page
+    assert "- pledge **HH-1** changed\n    - status: active → at-risk\n" in page
+    assert "Charter created." in page[january:]
+    [entry] = [e for e in history.entries["harbour"] if e.subject.startswith("Move")]
+    assert (entry.timestamp, len(entry.commit)) == ("2026-03-30T08:00:00+01:00", 7)
+
+
+def test_a_version_that_does_not_validate_is_skipped_with_a_note(repo: Path) -> None:
+    good = (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+    commit(repo, good.replace("stage: convene", "stage: [convene"), "Break it",
+           "2026-04-01T10:00:00+00:00")
+    commit(repo, good.replace("owner: Registrar", "owner: Dean"), "Fix it and change HH-3",
+           "2026-04-02T10:00:00+00:00")
+    history = collect(repo, Path("charters"))
+    [note] = history.notes
+    assert note.startswith("charters/harbour.yaml at ")
+    assert "is skipped" in note
+    dates = last_changed(history, "harbour")
+    assert (dates["HH-1"], dates["HH-3"]) == (dt.date(2026, 2, 20), dt.date(2026, 4, 2))
+
+
+def test_a_renamed_charter_keeps_its_history(repo: Path) -> None:
+    git(repo, "mv", "charters/harbour.yaml", "charters/harbour-health.yaml")
+    git(repo, "commit", "-q", "-m", "Rename", date="2026-05-01T10:00:00+00:00")
+    dates = last_changed(collect(repo, Path("charters")), "harbour-health")
+    assert (dates["HH-1"], dates["HH-2"]) == (dt.date(2026, 2, 20), dt.date(2026, 3, 30))
+
+
+def test_a_shallow_clone_gives_no_dates_and_says_why(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    history = collect(clone, Path("charters"))
+    assert (history.available, dict(history.entries), last_changed(history, "harbour")) == (
+        False, {}, {})
+    assert "shallow clone" in history.reason
+    assert "fetch-depth: 0" in history.reason
+    page = history_markdown(charter(), history)
+    assert "History is unavailable because the repository is a shallow clone" in page
+    assert "2026" not in page
+
+
+def test_a_folder_outside_git_gives_no_history(tmp_path: Path) -> None:
+    (tmp_path / "charters").mkdir()
+    history = collect(tmp_path, Path("charters"))
+    assert history.available is False
+    assert "not in a git repository" in history.reason

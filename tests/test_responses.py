@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.responses import check_folders, default_round, load_responses, parse_response
+from generator.source import read_all
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases" / "responses"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # regenerate expected.txt, review the git diff
+
+
+@pytest.fixture(scope="module")
+def charter():
+    charters, problems = read_all([ROOT / "charters" / "wessex-healthcare-education.yaml"])
+    assert problems == []
+    return charters[0]
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir()))
+def test_each_bad_response_reports_the_expected_problems(case, charter):
+    folder = CASES / case
+    path = f"charters/wessex-healthcare-education/assessments/{case}.yaml"
+    response, problems = parse_response((folder / "response.yaml").read_bytes(), path, charter)
+    assert response is None
+    got = "".join(f"{p}\n" for p in problems)
+    expected = folder / "expected.txt"
+    if UPDATE or not expected.exists():
+        expected.write_text(got)
+    assert got == expected.read_text()
+
+
+def test_a_good_response_loads_with_words_and_a_default_round(charter):
+    data = (b"checklist: partner-leader\nrespondent: Board member\ndate: 2026-10-12\n"
+            b"answers:\n  convene-2: not-yet\n  convene-1: 4\n")
+    response, problems = parse_response(data, "x/2026-10-12-board.yaml", charter)
+    assert problems == []
+    assert response is not None
+    assert response.answers == (("convene-1", 4), ("convene-2", 1))
+    assert response.round == "2026-Q4"
+    assert response.respondent == "Board member"
+
+
+def test_default_round_is_the_quarter_of_the_date():
+    assert [default_round(dt.date(2026, m, 1)) for m in (1, 3, 4, 12)] == [
+        "2026-Q1", "2026-Q1", "2026-Q2", "2026-Q4"]
+
+
+def test_a_badly_named_file_is_reported(charter):
+    data = (b"checklist: health-check\nrespondent: wessex-etb\ndate: 2026-10-12\n"
+            b"answers: {vision-1: 2}\n")
+    _, problems = parse_response(data, "a/Board Reply.yml", charter)
+    assert [p.message for p in problems] == [
+        "file name 'Board Reply.yml' is not allowed: use lowercase letters, digits and hyphens, "
+        "then .yaml, like '2026-10-12-solent-nhs-trust.yaml'"]
+
+
+def test_the_example_responses_load_without_problems():
+    charters, _ = read_all([ROOT / "charters"])
+    responses, problems = load_responses(ROOT / "charters", charters)
+    assert problems == []
+    assert len(responses["wessex-healthcare-education"]) >= 7
+    assert check_folders([ROOT / "charters"]) == []
+
+
+def test_the_same_respondent_twice_in_a_round_and_an_orphan_folder_are_reported(tmp_path):
+    shutil.copy(ROOT / "charters" / "wessex-healthcare-education.yaml", tmp_path)
+    folder = tmp_path / "wessex-healthcare-education" / "assessments"
+    folder.mkdir(parents=True)
+    text = ("checklist: health-check\nrespondent: wessex-etb\ndate: 2026-10-1{}\n"
+            "answers: {{vision-1: 2}}\n")
+    (folder / "a.yaml").write_text(text.format(1))
+    (folder / "b.yaml").write_text(text.format(2))
+    (tmp_path / "gone" / "assessments").mkdir(parents=True)
+    messages = sorted(p.message for p in check_folders([tmp_path]))
+    assert len(messages) == 2
+    assert messages[0].startswith("'wessex-etb' already answered 'health-check' in round 2026-Q4")
+    assert messages[1].startswith("no charter 'gone.yaml' beside this folder")

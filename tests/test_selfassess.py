@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.model import Partner
+from generator.responses import load_responses
+from generator.selfassess import self_assessment_markdown
+from generator.source import read_all
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def page():
+    charters, _ = read_all([ROOT / "charters"])
+    responses, problems = load_responses(ROOT / "charters", charters)
+    assert problems == []
+    charter = next(c for c in charters if c.id == "wessex-healthcare-education")
+    return self_assessment_markdown(charter, responses[charter.id], TODAY, 3)
+
+
+def test_the_page_flags_what_the_charter_is_missing_with_links(page):
+    assert page.startswith("# Self-assessment: Wessex Healthcare Education Partnership\n")
+    assert "- [ ] Partners who have not signed: St Aldhelm's Hospice (see " \
+           "[partners](index.md#partners))" in page
+    assert "- [ ] Pledges without a due date: [WX-007](index.md#WX-007)" in page
+    assert "(see [vision](index.md#vision))" in page
+
+
+def test_the_current_stage_is_named_in_text(page):
+    assert "### Balance&#58; Balance their perspectives (your current stage)" in page
+    assert '<div class="sa-pillar sa-current" data-checklist="partner-leader" ' \
+           'data-pillar="balance"' in page
+
+
+def test_raw_html_blocks_have_no_blank_or_indented_lines(page):
+    blocks = [b for b in page.split("\n\n") if b.startswith("<div")]
+    assert len(blocks) == 14  # 10 pillars, the form, 2 tables, the charts
+    for block in blocks:
+        assert block.endswith("</div>")  # closed before the blank line that ends a raw block
+        assert not re.search(r"^ {4}", block, re.M)
+
+
+def test_every_statement_has_four_labelled_radios_with_deterministic_ids(page):
+    assert page.count('<fieldset class="sa-statement"') == 45
+    assert ('<label class="sa-option" for="sa-health-check-vision-1-4"><input type="radio" '
+            'name="sa-health-check-vision-1" id="sa-health-check-vision-1-4" value="4">'
+            "<span>4 fully</span></label>") in page
+
+
+def test_the_aggregate_hides_small_pillars_and_never_names_respondents(page):
+    aggregate = page.split("## What the partnership says", 1)[1]
+    assert ('<tr><th scope="row">Bring the group together</th><td>2</td>'
+            '<td colspan="6">needs 1 more response</td></tr>') in aggregate
+    assert "Board chair" not in page
+    assert "Partnership director" not in page
+    assert "compared with round 2026-spring" in aggregate
+
+
+def test_hostile_charter_text_is_escaped_in_html_and_markdown():
+    charters, _ = read_all([ROOT / "charters"])
+    charter = charters[0]
+    evil = dataclasses.replace(charter, title="<script>x</script>", partners=(
+        Partner("evil", '"><img src=x onerror=alert(1)>'), *charter.partners))
+    page = self_assessment_markdown(evil, [], TODAY, 3)
+    assert "<script>" not in page
+    assert "<img" not in page
+    assert '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in page

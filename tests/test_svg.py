@@ -1,0 +1,355 @@
+"""The SVG pictures: well-formed, complete, legible (no overlaps), safe and deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import check_golden
+
+from generator import svg
+from generator.model import (
+    Charter,
+    Engagement,
+    Measurement,
+    Mechanism,
+    Metric,
+    Partner,
+    Vision,
+)
+from generator.source import parse_charter, read_all
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases" / "svg"
+NS = "{http://www.w3.org/2000/svg}"
+TODAY = dt.date(2026, 8, 1)
+HOSTILE = '<script>alert(1)</script> & "quotes" \'apos\' ]]> \x01'
+LONG = "Greater Northumbrian Integrated Workforce Development Collaborative Partnership Trust"
+
+
+def examples() -> list[Charter]:
+    charters, problems = read_all([ROOT / "charters"])
+    assert problems == []
+    return charters
+
+
+def fixture(name: str) -> Charter:
+    path = CASES / name
+    charter, problems = parse_charter(path.read_bytes(), f"tests/cases/svg/{name}")
+    assert problems == []
+    assert charter is not None
+    return charter
+
+
+def all_charters() -> list[Charter]:
+    return [*examples(), fixture("fifteen-partners.yaml")]
+
+
+def made(count: int, name: str = LONG, hub_name: str = "The Hub") -> Charter:
+    """A charter with a hub and `count` other partners, every name long."""
+    sectors = ("health", "education", "social-care", "local-government", "voluntary",
+               "research", "industry", "other", None)
+    partners = (Partner("hub", hub_name, "health"),
+                *(Partner(f"p{i}", f"{name} {i}", sectors[i % len(sectors)])
+                  for i in range(count)))
+    mechanisms = (Mechanism("Board", "face-to-face", "monthly"),
+                  Mechanism("Call", "virtual", None, ("p0", "p1")))
+    return Charter("made", "made.yaml", "Made up", "Summary", "hub", partners,
+                   Vision("Vision"), engagement=Engagement(mechanisms, (("p0", "p1"),)))
+
+
+def parse(picture: str) -> ET.Element:
+    return ET.fromstring(picture)
+
+
+def texts(root: ET.Element) -> list[str]:
+    """The words of every <text>, lines joined with spaces."""
+    return [" ".join("".join(t.itertext()).split()) if not list(t) else
+            " ".join("".join(s.itertext()) for s in t.iter(f"{NS}tspan"))
+            for t in root.iter(f"{NS}text")]
+
+
+def titles(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{NS}title")]
+
+
+def metric(values: list[float], baseline: float | None = 58, target: float | None = 75,
+           unit: str | None = "%") -> Metric:
+    points = tuple(Measurement(dt.date(2025, 1 + i % 12, 28) + dt.timedelta(days=366 * (i // 12)),
+                               v) for i, v in enumerate(values))
+    return Metric("placements", "Students placed", "increase", unit, baseline, target,
+                  dt.date(2027, 9, 1), points)
+
+
+def every_picture() -> list[str]:
+    pictures = [svg.stage_cycle(s) for s in (None, "convene", "focus")]
+    for charter in all_charters():
+        pictures.append(svg.engagement_map(charter))
+        for m in charter.metrics:
+            pictures += [svg.metric_chart(m, TODAY), svg.sparkline(m)]
+    return pictures
+
+
+# --- Every picture ------------------------------------------------------------------------------
+
+def test_every_picture_is_well_formed_one_line_svg_labelled_by_its_own_title() -> None:
+    for picture in every_picture():
+        assert picture.startswith("<svg ")
+        assert "\n" not in picture
+        root = parse(picture)
+        assert root.get("role") == "img"
+        ids = {e.get("id") for e in root.iter() if e.get("id")}
+        labelled_by = root.get("aria-labelledby", "").split()
+        assert labelled_by == [f"{root.get('id')}-title", f"{root.get('id')}-desc"]
+        assert set(labelled_by) <= ids
+        assert root.find(f"{NS}title") is not None
+        assert root.find(f"{NS}desc") is not None
+
+
+def test_no_picture_links_scripts_handlers_images_or_fetches_anything() -> None:
+    for picture in every_picture():
+        assert "href" not in picture
+        assert "<script" not in picture.lower()
+        assert "<image" not in picture
+        assert "url(" not in picture
+        assert not re.search(r"\son\w+\s*=", picture)
+
+
+def test_pictures_sharing_a_page_have_distinct_ids() -> None:
+    ids: list[str] = []
+    for picture in every_picture():
+        ids += [e.get("id", "") for e in parse(picture).iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_same_metric_id_in_two_charters_gets_two_ids_when_scoped() -> None:
+    m = metric([58, 62])
+    first = parse(svg.metric_chart(m, TODAY, scope="one")).get("id")
+    second = parse(svg.metric_chart(m, TODAY, scope="two")).get("id")
+    assert first != second
+
+
+def test_output_is_deterministic() -> None:
+    assert every_picture() == every_picture()
+
+
+# --- Engagement map -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("charter", all_charters(), ids=lambda c: c.id)
+def test_every_partner_is_drawn_with_its_full_name_and_labelled(charter: Charter) -> None:
+    root = parse(svg.engagement_map(charter))
+    nodes = [g for g in root.iter(f"{NS}g") if "cc-node" in g.get("class", "")]
+    assert len(nodes) == len(charter.partners)
+    node_titles = ["".join(g.find(f"{NS}title").itertext()) for g in nodes]  # type: ignore[union-attr]
+    labels = texts(root)
+    for partner in charter.partners:
+        assert any(t.startswith(partner.name + " (") for t in node_titles), partner.name
+        shown = [t for t in labels if t == partner.name
+                 or (t.endswith("…") and " ".join(partner.name.split()).startswith(t[:-1]))]
+        assert shown, f"no label for {partner.name}"
+
+
+@pytest.mark.parametrize("count", range(2, 16))
+def test_labels_never_overlap_each_other_or_any_node(count: int) -> None:
+    layout = svg.map_layout(made(count))
+    labels = [lb.box for lb in layout.labels]
+    nodes = [n.box for n in (layout.hub, *layout.nodes)]
+    assert len(labels) == count + 1
+    for i, a in enumerate(labels):
+        assert not any(a.overlaps(b) for b in labels[i + 1:])
+        assert not any(a.overlaps(n) for n in nodes)
+    for i, a in enumerate(nodes):
+        assert not any(a.overlaps(b) for b in nodes[i + 1:])
+
+
+def test_fifteen_partner_fixture_has_no_overlaps_and_fifteen_nodes_round_the_hub() -> None:
+    layout = svg.map_layout(fixture("fifteen-partners.yaml"))
+    assert len(layout.nodes) == 15
+    assert svg.overlapping(list(layout.labels), (layout.hub, *layout.nodes)) == []
+
+
+def test_labels_are_drawn_where_the_layout_says() -> None:
+    charter = fixture("fifteen-partners.yaml")
+    layout = svg.map_layout(charter)
+    root = parse(svg.engagement_map(charter))
+    drawn = {(t.get("text-anchor"), "".join(t.itertext())): t.find(f"{NS}tspan")
+             for t in root.iter(f"{NS}text") if "cc-label" in t.get("class", "")}
+    for label in layout.labels:
+        first = drawn[(label.anchor, "".join(label.lines))]
+        assert first is not None
+        x = {"start": label.box.x0, "end": label.box.x1,
+             "middle": (label.box.x0 + label.box.x1) / 2}[label.anchor]
+        assert float(first.get("x", "nan")) == pytest.approx(x, abs=0.06)
+        assert label.box.y0 < float(first.get("y", "nan")) < label.box.y1
+
+
+def test_long_names_wrap_to_three_lines_and_end_with_an_ellipsis() -> None:
+    lines = svg.wrap(LONG, 18)
+    assert len(lines) == 3
+    assert all(len(line) <= 18 for line in lines)
+    assert lines[-1].endswith("…")
+    assert svg.wrap("Solent NHS Trust", 18) == ["Solent NHS Trust"]
+
+
+def test_spokes_show_in_person_remote_and_no_mechanism_by_dash_style() -> None:
+    charter = replace(made(3), engagement=Engagement(
+        (Mechanism("Call", "virtual", None, ("p0",)), Mechanism("Visit", "on-site", None, ("p1",))),
+        ()))
+    root = parse(svg.engagement_map(charter))
+    # Spokes start at the hub, (0, 0); the legend's sample lines do not.
+    spokes = [e.get("class", "") for e in root.iter(f"{NS}line") if e.get("x1") == "0"]
+    assert sorted(spokes) == ["cc-spoke cc-spoke-inperson", "cc-spoke cc-spoke-none",
+                              "cc-spoke cc-spoke-remote"]
+    dashes = {e.get("class"): e.get("stroke-dasharray") for e in root.iter(f"{NS}line")
+              if e.get("x1") == "0"}
+    assert dashes["cc-spoke cc-spoke-inperson"] is None
+    assert dashes["cc-spoke cc-spoke-remote"] != dashes["cc-spoke cc-spoke-none"]
+
+
+def test_mechanism_markers_sit_on_the_spokes_of_the_partners_they_reach() -> None:
+    charter = next(c for c in examples() if c.id == "wessex-healthcare-education")
+    root = parse(svg.engagement_map(charter))
+    marks = [t for t in titles(root) if " reaches " in t]
+    expected = sum(1 for m in charter.engagement.mechanisms for p in charter.partners
+                   if p.id != charter.hub and m.reaches(p.id))
+    assert len(marks) == expected
+    call = "3. Placement coordinators' call (virtual, fortnightly)"
+    assert f"{call} reaches Solent NHS Trust" in marks
+
+
+def test_links_between_partners_are_drawn_with_their_own_style() -> None:
+    charter = next(c for c in examples() if c.id == "wessex-healthcare-education")
+    root = parse(svg.engagement_map(charter))
+    links = [e for e in root.iter(f"{NS}path") if e.get("class") == "cc-link"]
+    assert len(links) == len(charter.engagement.links)
+    assert all(e.get("stroke-dasharray") == "10 3 2 3" for e in links)
+
+
+def test_engagement_text_has_a_sentence_for_the_hub_and_each_partner() -> None:
+    charter = next(c for c in examples() if c.id == "wessex-healthcare-education")
+    sentences = svg.engagement_text(charter)
+    assert len(sentences) == len(charter.partners)
+    assert sentences[0].startswith("Wessex Education and Training Board (education) is the hub")
+    solent = next(s for s in sentences if s.startswith("Solent NHS Trust (health)"))
+    assert "linked to the hub Wessex Education and Training Board" in solent
+    assert "Partnership board (face-to-face, quarterly" in solent
+    assert "also linked directly to University of Wessex" in solent
+
+
+def test_a_partner_no_mechanism_reaches_is_said_to_be_unreached() -> None:
+    charter = replace(made(2), engagement=Engagement())
+    assert svg.engagement_text(charter)[1].endswith("not reached by any engagement mechanism.")
+
+
+def test_hostile_partner_and_mechanism_text_is_escaped_and_still_parses() -> None:
+    charter = replace(made(4, name=HOSTILE, hub_name=HOSTILE), title=HOSTILE,
+                      engagement=Engagement((Mechanism(HOSTILE, "written", HOSTILE),), ()))
+    picture = svg.engagement_map(charter)
+    assert "<script" not in picture
+    root = parse(picture)
+    clean = HOSTILE.replace("\x01", "")
+    assert any(t.startswith(clean) for t in titles(root))
+
+
+# --- Metrics ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values", [[], [58], [58, 62, 66, 70, 64, 71, 73], [5, 5, 5],
+                                    [-4.5, -1, 1.5], [1e6, 2.5e6]])
+def test_every_measurement_has_one_marker_with_its_value(values: list[float]) -> None:
+    m = metric(values)
+    root = parse(svg.metric_chart(m, TODAY))
+    points = [e for e in root.iter(f"{NS}circle") if e.get("class") == "cc-point"]
+    assert len(points) == len(values)
+    for point, measurement in zip(points, m.measurements, strict=True):
+        words = "".join(point.find(f"{NS}title").itertext())  # type: ignore[union-attr]
+        assert svg.value_text(measurement.value, "%") in words
+        assert svg.date_text(measurement.date) in words
+    if not values:
+        assert "No measurements yet" in texts(root)
+
+
+def test_baseline_and_target_lines_appear_exactly_when_set() -> None:
+    both = parse(svg.metric_chart(metric([60, 65]), TODAY))
+    classes = [e.get("class") for e in both.iter(f"{NS}line")]
+    assert "cc-ref cc-baseline" in classes
+    assert "cc-ref cc-target" in classes
+    assert "Baseline 58%" in texts(both)
+    assert "Target 75%" in texts(both)
+    neither = parse(svg.metric_chart(metric([60, 65], baseline=None, target=None), TODAY))
+    assert not [e for e in neither.iter(f"{NS}line") if "cc-ref" in e.get("class", "")]
+
+
+def test_chart_says_which_way_is_better_and_labels_the_latest_value() -> None:
+    root = parse(svg.metric_chart(metric([58, 62, 66]), TODAY))
+    assert "↑ Higher is better" in texts(root)
+    assert "latest 66%" in texts(root)
+    falling = Metric("waits", "Waits", "decrease", "days", 20, 10, None,
+                     (Measurement(dt.date(2025, 1, 1), 20),))
+    words = texts(parse(svg.metric_chart(falling, TODAY)))
+    assert "↓ Lower is better" in words
+    assert "Values in days" in words
+
+
+def test_chart_axis_shows_months_and_values_with_the_unit() -> None:
+    words = texts(parse(svg.metric_chart(metric([58, 62, 66]), TODAY)))
+    assert "Jan 2026" in words
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", w) for w in words if w[:1].isupper()
+               and w[-4:].isdigit())
+    assert any(re.fullmatch(r"\d+%", w) for w in words)
+
+
+def test_hostile_metric_text_is_escaped_and_still_parses() -> None:
+    m = Metric("x", HOSTILE, "increase", HOSTILE, 1, 2, None, (Measurement(TODAY, 1.5),))
+    for picture in (svg.metric_chart(m, TODAY), svg.sparkline(m)):
+        assert "<script" not in picture
+        parse(picture)
+
+
+def test_sparkline_is_small_and_titled_with_first_latest_and_target() -> None:
+    root = parse(svg.sparkline(metric([58, 62, 66])))
+    assert (root.get("width"), root.get("height")) == ("100", "24")
+    assert titles(root)[0] == "58 → 66%, target 75%"
+    empty = parse(svg.sparkline(metric([], target=None)))
+    assert titles(empty)[0] == "No measurements yet"
+
+
+# --- Stage cycle --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stage", ["convene", "balance", "adapt", "focus", "future"])
+def test_current_stage_is_marked_by_outline_and_words(stage: str) -> None:
+    root = parse(svg.stage_cycle(stage))
+    current = [g for g in root.iter(f"{NS}g") if "cc-current" in g.get("class", "")]
+    assert len(current) == 1
+    assert f"{stage.capitalize()}: {svg.STAGE_LABELS[stage]} (current stage)" in titles(current[0])
+    assert "current stage" in texts(current[0])
+    ring = current[0].find(f"{NS}circle[@class='cc-current-ring']")
+    assert ring is not None
+
+
+def test_stage_cycle_shows_all_five_stages_with_their_descriptions() -> None:
+    words = texts(parse(svg.stage_cycle(None)))
+    for k, name in enumerate(("Convene", "Balance", "Adapt", "Focus", "Future")):
+        assert f"{k + 1}. {name}" in words
+        assert svg.STAGE_LABELS[name.lower()] in words
+    assert "current stage" not in words
+
+
+# --- Golden files -------------------------------------------------------------------------------
+
+GOLDEN = {
+    "wessex-map.svg": lambda: svg.engagement_map(
+        next(c for c in examples() if c.id == "wessex-healthcare-education")),
+    "fifteen-map.svg": lambda: svg.engagement_map(fixture("fifteen-partners.yaml")),
+    "waits-chart.svg": lambda: svg.metric_chart(fixture("fifteen-partners.yaml").metrics[0], TODAY),
+    "stage-balance.svg": lambda: svg.stage_cycle("balance"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_picture_matches_its_golden_file(name: str) -> None:
+    """One element a line, so a change reviews as a readable diff (pytest --update-golden)."""
+    check_golden(CASES / name, GOLDEN[name]().replace("><", ">\n<") + "\n")

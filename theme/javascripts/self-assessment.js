@@ -1,0 +1,254 @@
+/* Self-assessment page: keeps answers in this browser, shows live scores, exports a response file.
+ * Why a script at all: the page is static (no server), so saving and exporting happen here.
+ * No libraries and no network: the site runs on intranets without internet access.
+ * Data comes from data-* attributes, not inline JSON, because intranet CSPs often block inline
+ * scripts. Does nothing on pages without the form. */
+(function () {
+  "use strict";
+
+  var WORDS = ["not yet", "partly", "mostly", "fully"];
+  var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var ROUND = /^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
+
+  function load(key) {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(key) || "{}");
+      return saved && typeof saved === "object" ? saved : {};
+    } catch (e) {
+      return {};  // storage blocked or corrupt: start afresh rather than break the page
+    }
+  }
+
+  function save(key, state) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(state));
+    } catch (e) {
+      /* private mode or full storage: answers still work until the page is left */
+    }
+  }
+
+  function slug(text) {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "response";
+  }
+
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  function setup(root) {
+    var form = root.querySelector(".sa-form[data-storage-key]");
+    if (!form || form.dataset.saBound === "1") {
+      return;
+    }
+    form.dataset.saBound = "1";
+    var key = form.dataset.storageKey;
+    var state = load(key);
+    state.answers = state.answers && typeof state.answers === "object" ? state.answers : {};
+    var pillars = Array.prototype.slice.call(root.querySelectorAll(".sa-pillar"));
+    var controls = form.querySelector(".sa-controls");
+    var status = form.querySelector(".sa-status");
+    var output = form.querySelector("#sa-export");
+    var fields = {
+      checklist: form.querySelector("#sa-checklist"),
+      respondent: form.querySelector("#sa-respondent"),
+      role: form.querySelector("#sa-role"),
+      round: form.querySelector("#sa-round")
+    };
+
+    function answerKey(pillar, fieldset) {
+      return pillar.dataset.checklist + "/" + fieldset.dataset.statement;
+    }
+
+    function score(pillar) {
+      var sets = pillar.querySelectorAll(".sa-statement");
+      var answered = 0;
+      var total = 0;
+      Array.prototype.forEach.call(sets, function (set) {
+        var value = state.answers[answerKey(pillar, set)];
+        if (value) {
+          answered += 1;
+          total += value;
+        }
+      });
+      var text = pillar.dataset.label + ": " + answered + " of " + sets.length + " answered";
+      if (answered) {
+        text += ", average " + (Math.round((total / answered) * 10) / 10) + " of 4";
+      }
+      var region = pillar.querySelector(".sa-score");
+      if (region.textContent !== text) {  // only a real change is announced
+        region.textContent = text;
+      }
+    }
+
+    function restore() {
+      pillars.forEach(function (pillar) {
+        Array.prototype.forEach.call(pillar.querySelectorAll(".sa-statement"), function (set) {
+          var value = state.answers[answerKey(pillar, set)];
+          Array.prototype.forEach.call(set.querySelectorAll("input[type=radio]"), function (r) {
+            r.checked = String(value) === r.value;
+          });
+        });
+        score(pillar);
+      });
+      Object.keys(fields).forEach(function (name) {
+        if (fields[name] && typeof state[name] === "string") {
+          fields[name].value = state[name];
+        }
+      });
+    }
+
+    pillars.forEach(function (pillar) {
+      pillar.addEventListener("change", function (event) {
+        var input = event.target;
+        var set = input.closest(".sa-statement");
+        if (!set || input.type !== "radio") {
+          return;
+        }
+        state.answers[answerKey(pillar, set)] = Number(input.value);
+        save(key, state);
+        score(pillar);
+      });
+    });
+
+    Object.keys(fields).forEach(function (name) {
+      fields[name].addEventListener("change", function () {
+        state[name] = fields[name].value;
+        save(key, state);
+      });
+    });
+
+    function respondent() {
+      var role = fields.role.value.trim();
+      return fields.respondent.value || role;
+    }
+
+    function exportYaml() {
+      var checklist = fields.checklist.value;
+      var who = respondent();
+      var round = fields.round.value.trim();
+      if (!who) {
+        status.textContent = "Choose a partner or type your role before exporting.";
+        fields.respondent.focus();
+        return null;
+      }
+      if (round && !ROUND.test(round)) {
+        status.textContent = "The round may hold letters, digits and - _ . only, like 2026-autumn.";
+        fields.round.focus();
+        return null;
+      }
+      var lines = [
+        "checklist: " + checklist,
+        // JSON strings are valid YAML double-quoted scalars, so any role text is safe
+        "respondent: " + (ID.test(who) ? who : JSON.stringify(who)),
+        "date: " + today()
+      ];
+      if (round) {
+        lines.push("round: " + JSON.stringify(round));
+      }
+      lines.push("answers:");
+      var count = 0;
+      // Page order, and only statements still on the page: stale saved ids would not validate
+      pillars.forEach(function (pillar) {
+        if (pillar.dataset.checklist !== checklist) {
+          return;
+        }
+        Array.prototype.forEach.call(pillar.querySelectorAll(".sa-statement"), function (set) {
+          var value = state.answers[answerKey(pillar, set)];
+          if (value >= 1 && value <= 4) {
+            lines.push("  " + set.dataset.statement + ": " + value + "  # " + WORDS[value - 1]);
+            count += 1;
+          }
+        });
+      });
+      if (!count) {
+        status.textContent = "Rate at least one statement of this checklist before exporting.";
+        return null;
+      }
+      output.value = lines.join("\n") + "\n";
+      status.textContent = "Exported " + count + " answers. Copy or download the file, then " +
+        "commit it to charters/" + form.dataset.charter + "/assessments/.";
+      return output.value;
+    }
+
+    function fileName() {
+      return today() + "-" + slug(respondent()) + ".yaml";
+    }
+
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) {
+        return;
+      }
+      var action = button.dataset.action;
+      if (action === "export") {
+        exportYaml();
+      } else if (action === "reset") {
+        state.answers = {};
+        save(key, state);
+        restore();
+        output.value = "";
+        status.textContent = "All answers on this page were cleared.";
+      } else if (action === "copy") {
+        if (!output.value && !exportYaml()) {
+          return;
+        }
+        var fallback = function () {
+          output.focus();
+          output.select();
+          status.textContent = "The file is selected: press Ctrl+C (or Cmd+C) to copy it.";
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(output.value).then(function () {
+            status.textContent = "Copied the response file.";
+          }, fallback);
+        } else {
+          fallback();
+        }
+      } else if (action === "download") {
+        if (!output.value && !exportYaml()) {
+          return;
+        }
+        var url = URL.createObjectURL(new Blob([output.value], {type: "text/yaml"}));
+        var link = document.createElement("a");
+        link.href = url;
+        link.download = fileName();
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+        status.textContent = "Downloaded " + link.download + ".";
+      }
+    });
+
+    restore();
+    var note = form.querySelector(".sa-nojs");
+    if (note) {
+      note.hidden = true;
+    }
+    controls.hidden = false;
+  }
+
+  // Task-list boxes are disabled markers, not controls: their item text already says it all,
+  // so hide them from assistive technology rather than have an unlabelled form field.
+  function quietTaskBoxes(root) {
+    Array.prototype.forEach.call(
+      root.querySelectorAll(".task-list-item input[type=checkbox][disabled]"),
+      function (box) { box.setAttribute("aria-hidden", "true"); });
+  }
+
+  function run() {
+    quietTaskBoxes(document);
+    setup(document);
+  }
+
+  // Material's instant navigation swaps pages without a reload; document$ fires on each one.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(run);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
+})();
