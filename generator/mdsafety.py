@@ -34,6 +34,14 @@ class _Clean(Treeprocessor):
                     del element.attrib[name]
                 elif lowered in _URL_ATTRIBUTES and not _allowed(value, element.tag):
                     del element.attrib[name]
+                    if element.tag in ("a", "img"):
+                        # MkDocs rewrites every <a href> and <img src> after us and expects
+                        # them; a span keeps the text (or the alt text) and links nowhere.
+                        element.text = element.text or element.attrib.get("alt", "")
+                        element.tag = "span"
+                        element.attrib.clear()
+                        element.set("class", "cc-blocked-link")
+                        break
 
 
 def _allowed(url: str, tag: str) -> bool:

@@ -64,7 +64,9 @@ def _self_assessments(charters_dir: Path, charters: list[Charter], today: dt.dat
         pass
     else:
         for charter in charters:
-            problems += check_charter_assessments(charter)
+            # Its own bytes, so positions are right wherever the build runs from.
+            source = (charters_dir / f"{charter.id}.yaml").read_bytes()
+            problems += check_charter_assessments(charter, source)
     for charter in charters:
         pages[charter.id] = self_assessment_markdown(
             charter, responses.get(charter.id, []), today, threshold)
@@ -73,15 +75,16 @@ def _self_assessments(charters_dir: Path, charters: list[Charter], today: dt.dat
 
 def _history(charters_dir: Path, charters: list[Charter]
              ) -> tuple[dict[str, str], dict[str, dict[str, dt.date]]]:
-    try:
-        from generator import history
-    except ImportError:  # pragma: no cover - arrives with the review work
-        return {}, {}
-    found = history.collect(charters_dir.resolve().parent, charters_dir)
+    from generator.history import collect, history_markdown, last_changed
+
+    folder = charters_dir.resolve()
+    found = collect(folder.parent, folder)
     if not found.available:
         log.warning(f"charters: history is unavailable: {found.reason}")
-    pages = {c.id: history.history_markdown(c, found) for c in charters}
-    changed = {c.id: history.last_changed(found, c.id) for c in charters} if found.available else {}
+    for note in found.notes:
+        log.info(f"charters: history: {note}")
+    pages = {c.id: history_markdown(c, found) for c in charters}
+    changed = {c.id: last_changed(found, c.id) for c in charters} if found.available else {}
     return pages, changed
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,9 @@ def environment() -> jinja2.Environment:
     env.filters["block"] = lambda v, indent="": Markup(text.indent(text.block(v), indent))
     env.filters["id"] = _id
     env.filters["status"] = status_badge
-    env.filters["svg"] = lambda v: Markup(v)
+    env.filters["svg"] = inline_svg
+    env.filters["figure"] = figure
+    env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number
     env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGES, SECTORS=SECTORS, MODES=MODES,
                        TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape)
@@ -89,6 +92,26 @@ def _id(value: str) -> Markup:
     # Ids are validated against the id patterns (letters, digits, - _ .), so they are safe
     # in URLs and anchors; inline() would turn '_' into a reference and break the link.
     return Markup(value)
+
+
+_SVG_TEXT = re.compile(r">([^<]+)<")
+_MARKDOWN_SYNTAX = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~^=:"}
+
+
+def _protect_text(match: re.Match[str]) -> str:
+    return ">" + match.group(1).translate(str.maketrans(_MARKDOWN_SYNTAX)) + "<"
+
+
+def inline_svg(svg: str) -> Markup:
+    """An SVG placed inside Markdown text: Markdown still reads the text between its tags, so
+    every character that could start Markdown syntax there becomes a character reference."""
+    return Markup(_SVG_TEXT.sub(_protect_text, svg))
+
+
+def figure(svg: str) -> Markup:
+    """An SVG on a line of its own. Markdown does not know <svg> as a block, so a <div> around
+    it makes the whole picture one raw HTML block that Markdown leaves alone."""
+    return Markup(f'<div class="cc-figure">{inline_svg(svg)}</div>')
 
 
 def status_badge(status: str) -> Markup:

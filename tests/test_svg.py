@@ -12,6 +12,8 @@ import pytest
 from conftest import check_golden
 
 from generator import svg
+from generator.map_layout import map_layout, overlapping
+from generator.metric_charts import date_text, value_text
 from generator.model import (
     Charter,
     Engagement,
@@ -22,6 +24,8 @@ from generator.model import (
     Vision,
 )
 from generator.source import parse_charter, read_all
+from generator.stage_cycle import STAGE_LABELS
+from generator.svgbase import wrap
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases" / "svg"
@@ -155,7 +159,7 @@ def test_every_partner_is_drawn_with_its_full_name_and_labelled(charter: Charter
 
 @pytest.mark.parametrize("count", range(2, 16))
 def test_labels_never_overlap_each_other_or_any_node(count: int) -> None:
-    layout = svg.map_layout(made(count))
+    layout = map_layout(made(count))
     labels = [lb.box for lb in layout.labels]
     nodes = [n.box for n in (layout.hub, *layout.nodes)]
     assert len(labels) == count + 1
@@ -167,14 +171,14 @@ def test_labels_never_overlap_each_other_or_any_node(count: int) -> None:
 
 
 def test_fifteen_partner_fixture_has_no_overlaps_and_fifteen_nodes_round_the_hub() -> None:
-    layout = svg.map_layout(fixture("fifteen-partners.yaml"))
+    layout = map_layout(fixture("fifteen-partners.yaml"))
     assert len(layout.nodes) == 15
-    assert svg.overlapping(list(layout.labels), (layout.hub, *layout.nodes)) == []
+    assert overlapping(list(layout.labels), (layout.hub, *layout.nodes)) == []
 
 
 def test_labels_are_drawn_where_the_layout_says() -> None:
     charter = fixture("fifteen-partners.yaml")
-    layout = svg.map_layout(charter)
+    layout = map_layout(charter)
     root = parse(svg.engagement_map(charter))
     drawn = {(t.get("text-anchor"), "".join(t.itertext())): t.find(f"{NS}tspan")
              for t in root.iter(f"{NS}text") if "cc-label" in t.get("class", "")}
@@ -188,11 +192,11 @@ def test_labels_are_drawn_where_the_layout_says() -> None:
 
 
 def test_long_names_wrap_to_three_lines_and_end_with_an_ellipsis() -> None:
-    lines = svg.wrap(LONG, 18)
+    lines = wrap(LONG, 18)
     assert len(lines) == 3
     assert all(len(line) <= 18 for line in lines)
     assert lines[-1].endswith("…")
-    assert svg.wrap("Solent NHS Trust", 18) == ["Solent NHS Trust"]
+    assert wrap("Solent NHS Trust", 18) == ["Solent NHS Trust"]
 
 
 def test_spokes_show_in_person_remote_and_no_mechanism_by_dash_style() -> None:
@@ -266,8 +270,8 @@ def test_every_measurement_has_one_marker_with_its_value(values: list[float]) ->
     assert len(points) == len(values)
     for point, measurement in zip(points, m.measurements, strict=True):
         words = "".join(point.find(f"{NS}title").itertext())  # type: ignore[union-attr]
-        assert svg.value_text(measurement.value, "%") in words
-        assert svg.date_text(measurement.date) in words
+        assert value_text(measurement.value, "%") in words
+        assert date_text(measurement.date) in words
     if not values:
         assert "No measurements yet" in texts(root)
 
@@ -324,7 +328,7 @@ def test_current_stage_is_marked_by_outline_and_words(stage: str) -> None:
     root = parse(svg.stage_cycle(stage))
     current = [g for g in root.iter(f"{NS}g") if "cc-current" in g.get("class", "")]
     assert len(current) == 1
-    assert f"{stage.capitalize()}: {svg.STAGE_LABELS[stage]} (current stage)" in titles(current[0])
+    assert f"{stage.capitalize()}: {STAGE_LABELS[stage]} (current stage)" in titles(current[0])
     assert "current stage" in texts(current[0])
     ring = current[0].find(f"{NS}circle[@class='cc-current-ring']")
     assert ring is not None
@@ -334,7 +338,7 @@ def test_stage_cycle_shows_all_five_stages_with_their_descriptions() -> None:
     words = texts(parse(svg.stage_cycle(None)))
     for k, name in enumerate(("Convene", "Balance", "Adapt", "Focus", "Future")):
         assert f"{k + 1}. {name}" in words
-        assert svg.STAGE_LABELS[name.lower()] in words
+        assert STAGE_LABELS[name.lower()] in words
     assert "current stage" not in words
 
 

@@ -1,0 +1,126 @@
+"""How much loading with positions, validating and building the model costs over plain YAML.
+
+Generates 1,000 charters of 50 pledges each, then times in the same run:
+
+- the floor: `yaml.load(data, Loader=yaml.CSafeLoader)` of every file (parsing only);
+- ours: `generator.source.parse_charter(data, path)` (load with positions, validate, model).
+
+Both read the same bytes, held in memory, so only parsing is timed. Each is run three times,
+alternating which goes first, and the best run counts. Then it times `charters validate` on
+one charter as a pre-commit hook would run it, Python start-up included.
+
+    .venv/bin/python benchmarks/bench_load.py [--count 1000] [--pledges 50] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from generate import check, generate, write
+
+from generator.source import parse_charter
+
+ROOT = Path(__file__).resolve().parent.parent
+RATIO_AIM = 1.2
+CLI_AIM = 0.3
+
+
+def floor(files: list[tuple[bytes, str]]) -> None:
+    """The baseline: libyaml's safe loader, no positions, no checks."""
+    for data, _ in files:
+        yaml.load(data, Loader=yaml.CSafeLoader)
+
+
+def ours(files: list[tuple[bytes, str]]) -> None:
+    """Load with positions, validate and build the model, as the site and the CLI do."""
+    for data, path in files:
+        charter, problems = parse_charter(data, path)
+        assert charter is not None and not problems
+
+
+def best_of(runs: int, work: dict[str, Callable[[], None]]) -> dict[str, float]:
+    """Best wall time of each piece of work over `runs` rounds, alternating the order."""
+    best = dict.fromkeys(work, float("inf"))
+    names = list(work)
+    for i in range(runs):
+        for name in names if i % 2 == 0 else reversed(names):
+            gc.collect()
+            start = time.perf_counter()
+            work[name]()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def wall_times(command: list[str], runs: int) -> list[float]:
+    """Wall time of a command, run `runs` times from the project root."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> int:
+    """Run the benchmark and print its figures beside their baselines."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--pledges", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="print where our time goes")
+    args = parser.parse_args()
+
+    charters = generate(args.count, args.pledges)
+    check(charters)
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        paths = write(Path(tmp) / "charters", charters)
+        files = [(p.read_bytes(), f"charters/{p.name}") for p in paths]
+    size = sum(len(d) for d, _ in files)
+    print(f"load + validate: {len(files)} charters of {args.pledges} pledges, "
+          f"{size / 1e6:.1f} MB, best of {args.runs} (Python {sys.version.split()[0]}, "
+          f"PyYAML {yaml.__version__})")
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(ours, files)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+    best = best_of(args.runs, {"floor": lambda: floor(files), "ours": lambda: ours(files)})
+    ratio = best["ours"] / best["floor"]
+    n = len(files)
+    print(f"  {'':34} {'total':>9} {'per charter':>12}")
+    print(f"  {'yaml.load, CSafeLoader (floor)':34} {best['floor']:8.2f}s "
+          f"{best['floor'] / n * 1e3:10.2f}ms")
+    print(f"  {'parse_charter (ours)':34} {best['ours']:8.2f}s {best['ours'] / n * 1e3:10.2f}ms")
+    print(f"  ratio ours / floor: {ratio:.2f} (aim <= {RATIO_AIM}) "
+          f"{'ok' if ratio <= RATIO_AIM else 'MISSED'}")
+
+    runs = 10
+    python = wall_times([sys.executable, "-c", "pass"], runs)
+    charters_cmd = str(Path(sys.executable).with_name("charters"))
+    cli = wall_times([charters_cmd, "validate", "charters/wessex-healthcare-education.yaml"], runs)
+    print(f"validate one charter from the command line, Python start-up included ({runs} runs):")
+    print(f"  {'':34} {'median':>9} {'max':>9}")
+    print(f"  {'python -c pass (baseline)':34} {statistics.median(python):8.3f}s "
+          f"{max(python):8.3f}s")
+    print(f"  {'charters validate <one charter>':34} {statistics.median(cli):8.3f}s "
+          f"{max(cli):8.3f}s")
+    print(f"  aim: median < {CLI_AIM}s "
+          f"{'ok' if statistics.median(cli) < CLI_AIM else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The real site, built by MkDocs with the plugin, read back as parsed HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from mkdocs.exceptions import Abort
+
+from conftest import ROOT, SiteBuilder
+from generator.source import read_all
+
+CHARTERS, _ = read_all([ROOT / "charters"])
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url / "index.html" if not url.endswith(".html") else site / url
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def content(soup: BeautifulSoup) -> Tag:
+    article = soup.select_one("article.md-content__inner")
+    assert article is not None
+    return article
+
+
+def text(element: Tag) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def test_every_charter_has_its_page_with_partners_pledges_and_metrics(example_site: Path) -> None:
+    for charter in CHARTERS:
+        soup = page(example_site, f"charters/{charter.id}")
+        body = content(soup)
+        assert text(body.h1).startswith(charter.title)
+        partners = body.select_one("#partners + table") or body.find_all("table")[0]
+        for partner in charter.partners:
+            assert partner.name in text(partners)
+        for pledge in charter.pledges:
+            heading = body.find(id=pledge.id)
+            assert heading is not None and heading.name == "h4", pledge.id
+        for metric in charter.metrics:
+            assert body.find(id=f"metric-{metric.id}") is not None
+            assert metric.name in text(body)
+
+
+def test_a_pledge_appears_on_the_page_of_its_maker_and_of_each_partner_it_is_made_to(
+        example_site: Path) -> None:
+    for charter in CHARTERS:
+        for pledge in charter.pledges:
+            recipients = ([p.id for p in charter.partners] if "all" in pledge.to
+                          else list(pledge.to))
+            for pid in {pledge.by, *recipients} - ({pledge.by} if pledge.by in recipients else set()):
+                body = content(page(example_site, f"partners/{pid}"))
+                links = [a["href"] for a in body.find_all("a", href=True)]
+                assert any(h.endswith(f"charters/{charter.id}/#{pledge.id}") for h in links), (
+                    f"{pledge.id} missing on partners/{pid}")
+
+
+def test_made_and_received_sections_hold_the_right_pledges(example_site: Path) -> None:
+    body = content(page(example_site, "partners/university-of-wessex"))
+    made = body.find(id="made").find_next("table")
+    received = body.find(id="received").find_next("table")
+    assert "WX-005" in text(made) and "WX-007" in text(made)
+    assert "WX-002" in text(received)   # to the university by name
+    assert "WX-001" in text(received)   # to all
+    assert "WX-005" not in text(received)  # its own pledge to all is not owed to itself
+    assert "RF-1" not in text(received)  # 'all' means the partners of that charter only
+
+
+def test_the_register_lists_every_pledge_with_filter_data(example_site: Path) -> None:
+    body = content(page(example_site, "pledges"))
+    rows = body.select("[data-cc-row]")
+    assert len(rows) == sum(len(c.pledges) for c in CHARTERS)
+    statuses = {r["data-status"] for r in rows}
+    assert statuses <= {"proposed", "active", "at-risk", "met", "missed", "withdrawn"}
+    assert body.select_one("form[data-cc-filter][hidden]") is not None  # shown by its script
+
+
+def test_the_home_page_has_every_charter_and_the_health_summary(example_site: Path) -> None:
+    body = content(page(example_site, ""))
+    for charter in CHARTERS:
+        assert charter.title in text(body)
+    summary = text(body.select_one(".cc-summary"))
+    assert "overdue pledges" in summary and "charters past their health check" in summary
+    # Riverside's review_by (2026-11-01) is before the build date.
+    assert "Riverside Food Poverty Alliance" in text(body.find(id="charters-past-their-health-check")
+                                                    .find_next("table"))
+
+
+@pytest.mark.parametrize(("build_date", "overdue"), [
+    ("2026-11-26", {"WX-002", "WX-003", "WX-006"}),
+    ("2026-08-01", {"WX-003"}),
+    ("2025-01-01", set()),
+])
+def test_overdue_flags_follow_the_build_date(site_builder: SiteBuilder, build_date: str,
+                                             overdue: set[str]) -> None:
+    site = site_builder(build_date=build_date)
+    body = content(page(site, "charters/wessex-healthcare-education"))
+    flagged = set()
+    for heading in body.select("h4.cc-pledge"):
+        badges = heading.find_next("p")
+        if badges.select_one(".cc-overdue"):
+            flagged.add(heading["id"])
+    assert flagged == overdue
+
+
+def test_the_edit_link_of_a_charter_page_opens_its_yaml(example_site: Path) -> None:
+    soup = page(example_site, "charters/wessex-healthcare-education")
+    edit = soup.select_one('a[title="Edit this page"]')
+    assert edit is not None
+    assert edit["href"] == ("https://git.example.org/partnership/charters/edit/main/"
+                            "charters/wessex-healthcare-education.yaml")
+
+
+def test_generated_pages_stay_out_of_the_nav(example_site: Path) -> None:
+    nav = page(example_site, "").select_one("nav.md-nav--primary")
+    hrefs = [a["href"] for a in nav.find_all("a", href=True)]
+    assert not any("charters/wessex" in h or "partners/solent" in h for h in hrefs)
+    assert any(h.rstrip("/").endswith("pledges") for h in hrefs)
+
+
+def test_feeds_are_published_and_linked(example_site: Path) -> None:
+    for path in ("charters.json", "pledges.csv", "pledges.ics",
+                 "partners/solent-nhs-trust/pledges.csv"):
+        assert (example_site / path).is_file(), path
+    links = [a["href"] for a in content(page(example_site, "")).find_all("a", href=True)]
+    assert "charters.json" in links and "pledges.ics" in links
+
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
+           "video": "src", "embed": "src", "object": "data", "image": "href", "use": "href"}
+
+
+def test_no_page_loads_anything_from_another_host(example_site: Path) -> None:
+    pages = list(example_site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in LOADING.items():
+            for element in soup.find_all(tag):
+                value = element.get(attribute) or element.get("xlink:href") or ""
+                assert not EXTERNAL.match(value), f"{path}: <{tag}> loads {value}"
+        for link in soup.find_all("link", href=True):
+            if set(link.get("rel", [])) & {"stylesheet", "preload", "icon", "manifest",
+                                            "modulepreload", "preconnect", "dns-prefetch"}:
+                assert not EXTERNAL.match(link["href"]), f"{path}: <link> loads {link['href']}"
+    for css in example_site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            assert not EXTERNAL.match(url), f"{css}: loads {url}"
+        assert "@import url(http" not in css.read_text(encoding="utf-8")
+
+
+def test_the_same_charters_and_date_build_byte_identical_html(
+        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    first = site_builder()
+    first_files = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    shutil.rmtree(first.parent)  # the second build starts from nothing, like a fresh clone
+    again = site_builder()
+    again_files = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first_files.keys() == again_files.keys()
+    # sitemap.xml.gz carries gzip's own timestamp: what MkDocs stamps, not what we render.
+    differing = [str(p) for p in first_files if first_files[p] != again_files[p]
+                 and p.name != "sitemap.xml.gz"]
+    assert differing == []
+
+
+def test_a_date_input_is_required_to_be_a_date(site_builder: SiteBuilder,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(Abort):
+        site_builder(build_date="tomorrow")
+    assert "build_date 'tomorrow' is not a date YYYY-MM-DD" in caplog.text
+
+
+def test_an_invalid_charter_fails_the_build_with_every_positioned_problem(
+        site_builder: SiteBuilder, caplog: pytest.LogCaptureFixture) -> None:
+    charters = {"good.yaml": (ROOT / "charters" / "riverside-food-poverty.yaml").read_text(),
+                "bad.yaml": "title: x\nsummary: y\nhub: a\npartners: []\nvision: {statement: v}\n",
+                "worse.yaml": "title: [\n"}
+    caplog.set_level(logging.ERROR)
+    with pytest.raises(Abort):
+        site_builder(charters)
+    message = caplog.text
+    assert "charters/bad.yaml:4:11: partners: needs at least 2 items, found 0" in message
+    assert "charters/bad.yaml:3:6: hub: unknown partner 'a'" in message
+    assert "charters/worse.yaml:2:1: YAML syntax:" in message
+
+
+def test_build_date_defaults_to_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.plugin import build_date
+
+    assert build_date(None, {"SOURCE_DATE_EPOCH": "1790000000"}) == dt.date(2026, 9, 21)
+    assert build_date(None, {"CHARTERS_BUILD_DATE": "2027-01-02"}) == dt.date(2027, 1, 2)
+    assert build_date("2025-05-05", {"CHARTERS_BUILD_DATE": "2027-01-02"}) == dt.date(2025, 5, 5)
