@@ -23,7 +23,7 @@ $(TEST_STAMP): $(STAMP)
 # build never destroys the site that was already published.
 site: $(STAMP)
 	rm -rf .site-build
-	$(BIN)/mkdocs build --strict --quiet --site-dir .site-build
+	$(BIN)/mkdocs build --strict --quiet --site-dir .site-build || { rm -rf .site-build; exit 1; }
 	rm -rf .site-previous
 	if [ -d site ]; then mv site .site-previous; fi
 	mv .site-build site

@@ -64,7 +64,7 @@ def metric_chart(metric: Metric, today: dt.date, *, scope: str = "") -> str:
     points = sorted(metric.measurements, key=lambda m: m.date)
     refs = [(v, n) for v, n in ((metric.baseline, "Baseline"), (metric.target, "Target"))
             if v is not None]
-    low, high = _value_range([p.value for p in points] + [v for v, _ in refs])
+    low, high = _value_range([p.value for p in points] + [v for v, _ in refs] or [0.0])
     ticks = nice_ticks(low, high)
     percent = "%" if metric.unit == "%" else None
     tick_words = [value_text(t, percent) for t in ticks]

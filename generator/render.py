@@ -98,8 +98,15 @@ _SVG_TEXT = re.compile(r">([^<]+)<")
 _MARKDOWN_SYNTAX = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~^=:"}
 
 
+_REFERENCE = re.compile(r"(&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+_TO_REFERENCES = str.maketrans(_MARKDOWN_SYNTAX)
+
+
 def _protect_text(match: re.Match[str]) -> str:
-    return ">" + match.group(1).translate(str.maketrans(_MARKDOWN_SYNTAX)) + "<"
+    # Character references already in the SVG stay as they are; the text around them changes.
+    parts = _REFERENCE.split(match.group(1))
+    return ">" + "".join(p if i % 2 else p.translate(_TO_REFERENCES)
+                         for i, p in enumerate(parts)) + "<"
 
 
 def inline_svg(svg: str) -> Markup:

@@ -199,3 +199,14 @@ def test_build_date_defaults_to_source_date_epoch(monkeypatch: pytest.MonkeyPatc
     assert build_date(None, {"SOURCE_DATE_EPOCH": "1790000000"}) == dt.date(2026, 9, 21)
     assert build_date(None, {"CHARTERS_BUILD_DATE": "2027-01-02"}) == dt.date(2027, 1, 2)
     assert build_date("2025-05-05", {"CHARTERS_BUILD_DATE": "2027-01-02"}) == dt.date(2025, 5, 5)
+
+
+def test_pictures_on_the_page_show_names_exactly_as_typed(example_site: Path) -> None:
+    body = content(page(example_site, "charters/wessex-healthcare-education"))
+    drawn = body.select_one("svg.cc-engagement-map")
+    assert drawn is not None
+    labels = text(drawn)
+    assert "St Aldhelm's Hospice" in labels
+    assert "&#" not in labels and "&amp;" not in labels
+    for svg in body.find_all("svg"):
+        assert svg.find(["em", "strong", "a", "code"]) is None, "Markdown reached into an SVG"

@@ -1,0 +1,165 @@
+"""What the charters plugin costs over MkDocs building the same Markdown, and how it scales.
+
+For each size it generates the charters into a temporary project (a copy of this project's
+mkdocs.yml, theme/ and docs/, with a fixed build date and no git history), then times in the
+same run:
+
+- the plugin: `mkdocs build` with the `charters` plugin, which reads, validates and renders
+  the charters into virtual pages;
+- the baseline: `mkdocs build` of the same pages written as plain Markdown files into docs/,
+  with the same mkdocs.yml less the charters plugin (same theme, extensions, CSS and scripts).
+
+Both build in this process through `mkdocs.commands.build.build`, best of --runs.
+
+    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--pledges 20] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import logging
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from generate import check, generate, write
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from generator.publish import build_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_DATE = "2026-11-26"
+RATIO_AIM = 1.05
+SCALING_AIM = 1.1  # times linear: the 500-charter site costs at most 5.5x the 100-charter one
+
+
+def _config(with_plugin: bool) -> dict[str, Any]:
+    """This project's mkdocs.yml, pinned for benchmarking, with or without the plugin."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = []
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "charters" in plugin:
+            if not with_plugin:
+                continue
+            options = dict(plugin["charters"] or {})
+            options.update(build_date=BUILD_DATE, history=False)
+            plugin = {"charters": options}
+        plugins.append(plugin)
+    config["plugins"] = plugins
+    return config
+
+
+def make_project(folder: Path, charters: dict[str, str], with_plugin: bool) -> Path:
+    """A project in `folder`: the plugin's (charters/) or the baseline's (Markdown in docs/)."""
+    for name in ("theme", "docs"):
+        shutil.copytree(ROOT / name, folder / name)
+    charters_dir = folder / "charters"
+    write(charters_dir, charters)
+    if not with_plugin:
+        # The very pages the plugin would add, as files MkDocs finds in docs/.
+        _, outputs = build_outputs(charters_dir, dt.date.fromisoformat(BUILD_DATE),
+                                   history=False)
+        for rel, content in outputs.items():
+            target = folder / "docs" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
+        shutil.rmtree(charters_dir)
+    config_file = folder / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(_config(with_plugin), sort_keys=False),
+                           encoding="utf-8")
+    return config_file
+
+
+def mkdocs_build(config_file: Path) -> None:
+    """One full `mkdocs build` of the project, into its own site/ folder."""
+    config = load_config(config_file=str(config_file), site_dir=str(config_file.parent / "site"))
+    build(config)
+
+
+def best_of(runs: int, work: dict[str, Callable[[], None]]) -> dict[str, float]:
+    """Best wall time of each piece of work over `runs` rounds, alternating the order."""
+    best = dict.fromkeys(work, float("inf"))
+    names = list(work)
+    for i in range(runs):
+        for name in names if i % 2 == 0 else reversed(names):
+            gc.collect()
+            start = time.perf_counter()
+            work[name]()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def profile(config_file: Path, lines: int) -> None:
+    """Where the plugin build spends its time, by own time and by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(mkdocs_build, config_file)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
+
+
+def main() -> int:
+    """Run the benchmark and print its figures beside their baselines."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--pledges", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--profile", action="store_true",
+                        help="profile one plugin build of the largest size")
+    args = parser.parse_args()
+    # MkDocs logs every build; keep warnings (strict mode still counts them) and drop the rest.
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+    print(f"site build: {args.pledges} pledges per charter, build date {BUILD_DATE}, "
+          f"best of {args.runs}, in-process mkdocs build")
+    print(f"  {'charters':>8} {'plugin':>9} {'baseline':>9} {'ratio':>6} "
+          f"{'plugin/charter':>15} {'baseline/charter':>17}")
+    results: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        # Warm-up on a small site: imports and first-use caches are not per-build costs.
+        warm = generate(5, args.pledges)
+        mkdocs_build(make_project(Path(tmp) / "warm-plugin", warm, with_plugin=True))
+        mkdocs_build(make_project(Path(tmp) / "warm-plain", warm, with_plugin=False))
+        for size in args.sizes:
+            charters = generate(size, args.pledges)
+            check(charters)
+            plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True)
+            plain_cfg = make_project(Path(tmp) / f"plain-{size}", charters, with_plugin=False)
+            best = best_of(args.runs, {"plugin": lambda c=plugin_cfg: mkdocs_build(c),
+                                       "baseline": lambda c=plain_cfg: mkdocs_build(c)})
+            results[size] = best
+            ratio = best["plugin"] / best["baseline"]
+            print(f"  {size:8d} {best['plugin']:8.2f}s {best['baseline']:8.2f}s {ratio:6.2f} "
+                  f"{best['plugin'] / size * 1e3:13.1f}ms {best['baseline'] / size * 1e3:15.1f}ms"
+                  f"  {'ok' if ratio <= RATIO_AIM else 'MISSED'} (aim <= {RATIO_AIM})")
+        if len(args.sizes) >= 2:
+            small, large = min(results), max(results)
+            aim = SCALING_AIM * large / small
+            for name in ("plugin", "baseline"):
+                scale = results[large][name] / results[small][name]
+                verdict = f"  {'ok' if scale <= aim else 'MISSED'} (aim <= {aim:.1f})"
+                print(f"  {name} cost {large}/{small} charters: {scale:.2f}x "
+                      f"(linear would be {large / small:.1f}x)"
+                      f"{verdict if name == 'plugin' else ''}")
+        if args.profile:
+            profile(Path(tmp) / f"plugin-{max(args.sizes)}" / "mkdocs.yml", 40)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

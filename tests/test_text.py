@@ -1,0 +1,80 @@
+"""Charter text becomes Markdown that shows what was typed and can do nothing else."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import markdown
+import pytest
+
+from generator.text import block, inline, safe_url
+
+EXTENSIONS = ["toc", "tables", "attr_list", "def_list", "admonition", "pymdownx.tasklist"]
+
+
+def html(source: str) -> str:
+    return markdown.markdown(source, extensions=EXTENSIONS)
+
+
+@pytest.mark.parametrize("typed", [
+    "<script>alert(1)</script>", "# Heading", "!!! danger", "{{ x }}", "{% if %}", "a | b",
+    "--8<-- 'x'", "1. one", "- item", "> quote", "*stars* and _under_", "[x](javascript:y)",
+    "&amp; typed", "{: #id }", "`code`", "=== tab", "??? details", ":emoji:",
+])
+def test_inline_text_renders_to_exactly_what_was_typed(typed: str) -> None:
+    rendered = html(inline(typed))
+    assert rendered.startswith("<p>") and rendered.endswith("</p>")
+    assert unescape(rendered[3:-4]) == typed
+
+
+def test_inline_folds_line_breaks_so_a_table_cell_stays_one_cell() -> None:
+    cell = inline("x |\ny")
+    rendered = html(f"| a | b |\n| --- | --- |\n| {cell} | z |")
+    assert rendered.count("<td>") == 2
+    assert "x | y" in rendered.replace("&#124;", "|")
+
+
+def test_block_keeps_formatting_paragraphs_lists_and_safe_links() -> None:
+    rendered = html(block("Some **bold** text.\n\n- one\n- two\n\n[site](https://example.org)"))
+    assert "<strong>bold</strong>" in rendered
+    assert "<li>one</li>" in rendered
+    assert '<a href="https://example.org">site</a>' in rendered
+
+
+@pytest.mark.parametrize("typed", [
+    "[x](javascript:alert(1))", "[x]( JaVaScRiPt:alert(1))", "[x](data:text/html,hi)",
+    "[x](vbscript:msgbox)", "[x][r]\n\n[r]: javascript:alert(1)",
+    "<a href='javascript:x'>x</a>", "<img src=x onerror=alert(1)>",
+])
+def test_block_never_makes_a_dangerous_link_image_or_tag(typed: str) -> None:
+    rendered = html(block(typed))
+    assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
+
+
+def test_an_image_from_another_host_becomes_a_plain_link_not_a_request() -> None:
+    rendered = html(block("![x](https://evil.example/x.png)"))
+    assert "<img" not in rendered
+    assert '<a href="https://evil.example/x.png">x</a>' in rendered
+
+
+def test_block_turns_headings_and_admonitions_into_text() -> None:
+    rendered = html(block("# Big\n!!! note\n    body\n==="))
+    assert "<h1" not in rendered and "admonition" not in rendered
+
+
+def test_code_spans_and_fences_show_their_content_literally() -> None:
+    rendered = html(block("Use `<b>` here.\n\n```\n<i>{{ x }}</i>\n```"))
+    assert "<code>&lt;b&gt;</code>" in rendered
+    assert "&lt;i&gt;{{ x }}&lt;/i&gt;" in rendered
+
+
+def test_an_unclosed_fence_is_closed_so_it_cannot_swallow_the_page() -> None:
+    assert block("```\nopen").endswith("```")
+
+
+@pytest.mark.parametrize(("url", "ok"), [
+    ("https://x", True), ("mailto:a@b", True), ("#anchor", True), ("java\tscript:x", False),
+    ("javascript:x", False), ("data:x", False), ("/etc/passwd", False), ("../x.md", False),
+])
+def test_safe_url_allows_web_mail_phone_and_anchors_only(url: str, ok: bool) -> None:
+    assert safe_url(url) is ok
