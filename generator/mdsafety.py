@@ -51,11 +51,11 @@ def _allowed(url: str, tag: str) -> bool:
 
 
 class SafetyExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+    def extendMarkdown(self, md: Markdown) -> None:
         # Priority 0: after every other tree processor, including toc and attr_list.
         md.treeprocessors.register(_Clean(md), "charters_safety", 0)
 
 
-def makeExtension(**kwargs: Any) -> SafetyExtension:  # noqa: N802 - Markdown's API name
+def makeExtension(**kwargs: Any) -> SafetyExtension:
     """Entry point Markdown looks up when the extension is named in mkdocs.yml."""
     return SafetyExtension(**kwargs)

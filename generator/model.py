@@ -207,11 +207,13 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
             for p in data["partners"]
         ),
         vision=Vision(data["vision"]["statement"], tuple(data["vision"].get("outcomes", ()))),
-        principles=tuple(Principle(p["title"], p["description"]) for p in data.get("principles", ())),
+        principles=tuple(Principle(p["title"], p["description"])
+                         for p in data.get("principles", ())),
         rules_of_engagement=tuple(data.get("rules_of_engagement", ())),
         pledges=tuple(
-            Pledge(p["id"], p["by"], p["text"], p["owner"], p["status"], tuple(p.get("to", ("all",))),
-                   p.get("due"), tuple(p.get("metrics", ())), p["_line"])
+            Pledge(p["id"], p["by"], p["text"], p["owner"], p["status"],
+                   tuple(p.get("to", ("all",))), p.get("due"), tuple(p.get("metrics", ())),
+                   p["_line"])
             for p in data.get("pledges", ())
         ),
         metrics=tuple(

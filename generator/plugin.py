@@ -19,11 +19,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import ChartersError
 from generator.publish import build_outputs, problems_text
-
 
 NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
 
@@ -85,8 +86,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.charters_rel = charters_rel.replace(os.sep, "/")
         return files
 
-    def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
-                        nav: Any) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
         charter_id = _charter_of(page.file.src_uri)
         if charter_id is not None and page.file.generated_by and config.edit_uri:
             # The page's edit link opens the YAML it is made from.

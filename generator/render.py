@@ -84,7 +84,8 @@ def environment() -> jinja2.Environment:
     env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number
     env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGES, SECTORS=SECTORS, MODES=MODES,
-                       TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape)
+                       TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape,
+                       text_equivalent=text_equivalent)
     return env
 
 
@@ -119,6 +120,13 @@ def figure(svg: str) -> Markup:
     """An SVG on a line of its own. Markdown does not know <svg> as a block, so a <div> around
     it makes the whole picture one raw HTML block that Markdown leaves alone."""
     return Markup(f'<div class="cc-figure">{inline_svg(svg)}</div>')
+
+
+def text_equivalent(summary: str, sentences: Iterable[str]) -> Markup:
+    """A picture's text equivalent, folded away under a summary (one raw HTML block)."""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    return Markup(f'<details class="cc-text-equivalent"><summary>{html.escape(summary)}</summary>'
+                  f"<ul>{items}</ul></details>")
 
 
 def status_badge(status: str) -> Markup:

@@ -12,7 +12,9 @@ from typing import Any
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PLEDGE_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$"
-REVIEWER_PATTERN = r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+# A git-host handle (@user), a team (@org/team), or an e-mail address: what CODEOWNERS takes.
+REVIEWER_PATTERN = (r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?"
+                    r"|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 STAGES = ("convene", "balance", "adapt", "focus", "future")
 SECTORS = ("health", "education", "social-care", "local-government", "voluntary", "research",
@@ -104,7 +106,8 @@ ASSESSMENT = Map({
 
 CHARTER = Map({
     "title": Field(Text(), "Name of the partnership charter.", required=True),
-    "summary": Field(Text(multiline=True), "What the partnership is for (Markdown).", required=True),
+    "summary": Field(Text(multiline=True), "What the partnership is for (Markdown).",
+                     required=True),
     "stage": Field(Enum(STAGES), "The partnership's stage of development."),
     "established": Field(Date(), "When the partnership was established."),
     "review_by": Field(Date(), "Date of the next health check."),

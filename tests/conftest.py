@@ -50,7 +50,7 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def make_project(folder: Path, charters: Path | Mapping[str, str] | None = None,
                  plugin_options: Mapping[str, object] | None = None) -> Path:
-    """A copy of this project's site set-up in `folder`, with its own charters; returns mkdocs.yml."""
+    """A copy of this project's site set-up in `folder` with its own charters; its mkdocs.yml."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "theme", folder / "theme")
     shutil.copytree(ROOT / "docs", folder / "docs")

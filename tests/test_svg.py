@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import check_golden
 
+from conftest import check_golden
 from generator import svg
 from generator.map_layout import map_layout, overlapping
 from generator.metric_charts import date_text, value_text

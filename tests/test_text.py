@@ -23,7 +23,8 @@ def html(source: str) -> str:
 ])
 def test_inline_text_renders_to_exactly_what_was_typed(typed: str) -> None:
     rendered = html(inline(typed))
-    assert rendered.startswith("<p>") and rendered.endswith("</p>")
+    assert rendered.startswith("<p>")
+    assert rendered.endswith("</p>")
     assert unescape(rendered[3:-4]) == typed
 
 
@@ -48,7 +49,9 @@ def test_block_keeps_formatting_paragraphs_lists_and_safe_links() -> None:
 ])
 def test_block_never_makes_a_dangerous_link_image_or_tag(typed: str) -> None:
     rendered = html(block(typed))
-    assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
+    assert "<a " not in rendered
+    assert "<img" not in rendered
+    assert "<script" not in rendered
 
 
 def test_an_image_from_another_host_becomes_a_plain_link_not_a_request() -> None:
@@ -59,7 +62,8 @@ def test_an_image_from_another_host_becomes_a_plain_link_not_a_request() -> None
 
 def test_block_turns_headings_and_admonitions_into_text() -> None:
     rendered = html(block("# Big\n!!! note\n    body\n==="))
-    assert "<h1" not in rendered and "admonition" not in rendered
+    assert "<h1" not in rendered
+    assert "admonition" not in rendered
 
 
 def test_code_spans_and_fences_show_their_content_literally() -> None:

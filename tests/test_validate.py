@@ -31,7 +31,8 @@ def test_every_problem_line_starts_with_path_line_and_column(in_root: Path) -> N
     for problem in problems:
         path, line, column, message = str(problem).split(":", 3)
         assert path.startswith("tests/cases/bad/")
-        assert int(line) >= 1 and int(column) >= 1
+        assert int(line) >= 1
+        assert int(column) >= 1
         assert message.strip()
 
 
