@@ -168,7 +168,8 @@ def test_answering_with_the_keyboard_persists_exports_and_changes_the_aggregate(
     page.screenshot(path="/tmp/self-assessment-dark.png")
 
 
-@pytest.mark.parametrize("path", [f"charters/{CHARTER}/", "partners/solent-nhs-trust/", PAGE])
+@pytest.mark.parametrize("path", ["", f"charters/{CHARTER}/", "partners/solent-nhs-trust/", PAGE,
+                                  "pledges/", f"charters/{CHARTER}/history/"])
 def test_pages_have_no_axe_violations_at_wcag_22_aa(page, server, path):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -197,3 +198,28 @@ def test_no_single_respondent_can_be_read_from_the_built_html_or_search_index(pr
     assert not any("ratings from 2 respondents" in d["text"] for d in docs)
     # health check: 4 responses in the latest round: figures shown, still no names
     assert "ratings from 4 respondents" in html
+
+
+def test_the_register_filters_in_place_by_status_and_partner(page, server):
+    page.goto(server + "pledges/")
+    form = page.locator("form[data-cc-filter]")
+    assert form.is_visible()
+    count = page.locator("[data-cc-filter-count]")
+    total = page.locator("[data-cc-row]").count()
+    assert count.inner_text() == f"{total} of {total} pledges shown"
+
+    page.select_option("[data-cc-filter-status]", "met")
+    visible = page.locator("tbody tr:visible")
+    assert count.inner_text() == f"{visible.count()} of {total} pledges shown"
+    assert visible.count() == 2
+    for i in range(visible.count()):
+        assert "Met" in visible.nth(i).locator("td").last.inner_text()
+
+    page.select_option("[data-cc-filter-status]", "")
+    page.select_option("[data-cc-filter-partner]", "st-aldhelms-hospice")
+    shown = [page.locator("tbody tr:visible").nth(i).locator("td").first.inner_text()
+             for i in range(page.locator("tbody tr:visible").count())]
+    assert shown == ["WX-001", "WX-004", "WX-005", "WX-007"]  # made by it, or to it (or to all)
+    assert "partner=st-aldhelms-hospice" in page.url
+    page.reload()  # the filter is in the address, so a filtered view can be shared
+    assert page.locator("tbody tr:visible").count() == 4
