@@ -129,7 +129,7 @@ def _selected(charter: Charter, partner_id: str | None) -> Iterator[tuple[Pledge
             yield pledge, ""
         elif pledge.by == partner_id:
             yield pledge, "made"
-        elif pledge.is_to(partner_id):
+        elif partner_id in charter.recipients(pledge):
             yield pledge, "received"
 
 

@@ -7,6 +7,8 @@ element tree Markdown builds, so it cannot be fooled by spelling tricks in the s
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
@@ -15,6 +17,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from generator.text import safe_url
+
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "srcset", "poster")
 _DROP = {"script", "style", "iframe", "object", "embed", "base", "meta", "link"}
@@ -45,9 +49,38 @@ class _Clean(Treeprocessor):
 
 
 def _allowed(url: str, tag: str) -> bool:
+    url = html.unescape(url)  # the browser decodes references in attributes: so do we
     if tag == "img":  # images come from this site only: the site works offline
         return "://" not in url and not url.lower().lstrip().startswith(("data:", "//"))
     return safe_url(url) or ":" not in url.split("/", 1)[0]
+
+
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]*)?>")
+_EVENT = re.compile(r"\son[a-z]+\s*=", re.I)
+_URL_VALUE = re.compile(r"\s(?:href|src|action|formaction|xlink:href|data|poster)\s*=\s*"
+                        r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+_LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame"}
+
+
+def unsafe_html(page: str) -> list[str]:
+    """Live markup in a page's content HTML: what no charter text may ever produce.
+
+    The tree processor above cannot see raw HTML, which Markdown puts back after it runs, so
+    the plugin runs this on every page's final HTML and fails the build on any finding.
+    Charter text never contains a raw '<' (text.py escapes it), so every tag here is ours.
+    """
+    found = []
+    for match in _TAG.finditer(page):
+        name, attributes = match.group(1).lower(), html.unescape(match.group(2) or "")
+        if name in _LIVE:
+            found.append(f"<{name}> element")
+        if _EVENT.search(attributes):
+            found.append(f"event attribute in <{name}>")
+        for quoted in _URL_VALUE.findall(attributes):
+            url = "".join(quoted)
+            if re.match(r"(?:javascript|vbscript|data):", _CONTROL.sub("", url), re.I):
+                found.append(f"'{url.strip()[:40]}' link in <{name}>")
+    return found
 
 
 class SafetyExtension(Extension):

@@ -52,10 +52,6 @@ class Pledge:
         """Open and past its due date on `today` (the build date)."""
         return self.due is not None and self.due < today and self.is_open()
 
-    def is_to(self, partner_id: str) -> bool:
-        """Made to this partner, by name or through `all` (never to its own maker)."""
-        return partner_id != self.by and ("all" in self.to or partner_id in self.to)
-
 
 @dataclass(frozen=True)
 class Measurement:
@@ -106,6 +102,8 @@ class Metric:
         if self.reached(latest.value):
             return "met"
         if progress is None:  # no baseline: judge against the first measurement
+            if len(self.measurements) < 2:
+                return "no data"  # one value shows no movement yet
             first = self.measurements[0].value
             better = latest.value > first if self.direction == "increase" else latest.value < first
             return "on track" if better else "off track"
@@ -181,6 +179,13 @@ class Charter:
 
     def metric(self, metric_id: str) -> Metric:
         return next(m for m in self.metrics if m.id == metric_id)
+
+    def recipients(self, pledge: Pledge) -> tuple[str, ...]:
+        """Ids of the partners a pledge is made to: `all` expanded to this charter's partners,
+        in partner order, without duplicates and never the maker itself."""
+        wanted = None if "all" in pledge.to else set(pledge.to)
+        return tuple(p.id for p in self.partners
+                     if p.id != pledge.by and (wanted is None or p.id in wanted))
 
     def involves(self, partner_id: str) -> bool:
         return any(p.id == partner_id for p in self.partners)

@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import ChartersError
+from generator.mdsafety import unsafe_html
 from generator.publish import build_outputs, problems_text
 
 NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
@@ -85,6 +86,16 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             files.append(file)
         self.charters_rel = charters_rel.replace(os.sep, "/")
         return files
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        found = unsafe_html(html)
+        if found:
+            # Fail closed: a page with live markup is never published.
+            raise PluginError(f"charters: refusing to publish {page.file.src_uri}: it holds "
+                              f"{'; '.join(sorted(set(found)))}. Charter text cannot produce "
+                              "this; if a charter did, please report it as a bug.")
+        return html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:

@@ -236,10 +236,8 @@ def by_partner(charters: Sequence[Charter], rows: Iterable[PledgeRow]) -> tuple[
             involved.setdefault(partner.id, []).append(charter)
     for row in rows:
         made[row.pledge.by].append(row)
-        to = ([p.id for p in row.charter.partners] if "all" in row.pledge.to else row.pledge.to)
-        for pid in dict.fromkeys(to):
-            if pid != row.pledge.by:
-                received[pid].append(row)
+        for pid in row.charter.recipients(row.pledge):
+            received[pid].append(row)
     return made, received, involved
 
 
@@ -260,8 +258,7 @@ def percent(progress: float | None) -> str:
 
 def involved_ids(row: PledgeRow) -> str:
     """Space-separated ids of the maker and every recipient, for the register's filter."""
-    to = [p.id for p in row.charter.partners] if "all" in row.pledge.to else row.pledge.to
-    return " ".join(dict.fromkeys([row.pledge.by, *to]))
+    return " ".join((row.pledge.by, *row.charter.recipients(row.pledge)))
 
 
 def off_track_metrics(charters: Iterable[Charter], today: dt.date) -> list[tuple[Charter, Metric]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from generator import spec
 from generator.errors import Problem
-from generator.load import load_bytes
+from generator.load import MAX_BYTES, load_bytes
 from generator.model import Charter, build
 from generator.validate import validate
 
@@ -33,7 +34,7 @@ def find(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")))
+            files.extend(p for p in sorted(path.glob("*.yaml")) if not p.is_dir())
             problems.extend(Problem(shown(p), 1, 1, "", "charter files end in .yaml; rename it")
                             for p in sorted(path.glob("*.yml")))
         elif path.exists():
@@ -68,13 +69,31 @@ def parse_charter(data: bytes, path: str) -> tuple[Charter | None, list[Problem]
     return build(values, cid, path), []
 
 
+def read_input(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a plain file, at most one byte past the size limit.
+
+    A pull request can add a symbolic link or a special file as easily as a charter: a link
+    could point at any file on the build machine, and /dev/zero or a FIFO would never end.
+    """
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return None, [Problem(display, 1, 1, "", "is a symbolic link; charters and "
+                                                     "responses must be plain files")]
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(display, 1, 1, "", "is not a plain file")]
+        with path.open("rb") as f:
+            return f.read(MAX_BYTES + 1), []
+    except OSError as e:
+        return None, [Problem(display, 1, 1, "", f"cannot read file: {e.strerror}")]
+
+
 def read_charter(path: Path) -> tuple[Charter | None, list[Problem]]:
     """One charter from disk."""
     display = shown(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return None, [Problem(display, 1, 1, "", f"cannot read file: {e.strerror}")]
+    data, problems = read_input(path, display)
+    if data is None:
+        return None, problems
     return parse_charter(data, display)
 
 

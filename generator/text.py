@@ -21,8 +21,7 @@ _LEADING = {c: f"&#{ord(c)};" for c in "-.>%/"}
 _SPACE = re.compile(r"\s+")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 _LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _REF_DEF = re.compile(r"^( {0,3})\[([^\]]+)\]:\s*<?(\S*)")
 _BLOCK_START = re.compile(r"^( {0,3})(#|!!!|\?\?\?|===|///|\+\+\+|(?:=+|-+)\s*$)")
@@ -56,10 +55,21 @@ def _neutralise_links(line: str) -> str:
 
 
 def _plain(part: str) -> str:
-    """Text outside code: no HTML, no attributes, no templates, no images, no unsafe links."""
-    part = (part.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
-            .replace("}", "&#125;").replace("![", "&#33;["))
+    """Text outside code: no HTML, no attributes, no templates, no images, no unsafe links.
+
+    Backslashes and backticks become references too, so no escape or stray backtick can make
+    Markdown see a code span, or the end of one, where this function did not.
+    """
+    part = (part.replace("&", "&amp;").replace("<", "&lt;").replace("\\", "&#92;")
+            .replace("`", "&#96;").replace("~", "&#126;").replace("{", "&#123;").replace("}", "&#125;")
+            .replace("![", "&#33;["))
     return _neutralise_links(part)
+
+
+def _code(match: re.Match[str]) -> str:
+    # Our own <code> element around fully escaped text: Markdown cannot disagree with us about
+    # where it ends, and nothing inside it is read as Markdown or HTML.
+    return f"<code>{inline(match.group(2).strip())}</code>"
 
 
 def _line(line: str) -> str:
@@ -71,30 +81,17 @@ def _line(line: str) -> str:
     pieces, last = [head], 0
     for span in _CODE_SPAN.finditer(line):
         pieces.append(_plain(line[last:span.start()]))
-        pieces.append(span.group(0))  # code spans show their content literally already
+        pieces.append(_code(span))
         last = span.end()
     pieces.append(_plain(line[last:]))
     return "".join(pieces)
 
 
 def block(text: object) -> str:
-    """A Markdown field: paragraphs, lists, emphasis, code and safe links; nothing that runs,
-    loads, or changes the page's structure (headings, admonitions, raw HTML)."""
-    out, fence = [], ""
-    for line in str(text).strip("\n").splitlines():
-        opening = _FENCE.match(line)
-        if fence:
-            out.append(line)
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-        elif opening:
-            fence = opening.group(1)
-            out.append(line[: opening.end()] + inline(line[opening.end():]))
-        else:
-            out.append(_line(line))
-    if fence:
-        out.append(fence)  # close a fence left open so it cannot swallow the rest of the page
-    return "\n".join(out)
+    """A Markdown field: paragraphs, lists, emphasis, code spans and safe links; nothing that
+    runs, loads, or changes the page's structure (headings, admonitions, raw HTML, fenced
+    blocks, which show as the lines typed)."""
+    return "\n".join(_line(line) for line in str(text).strip("\n").splitlines())
 
 
 def indent(text: str, prefix: str) -> str:

@@ -215,3 +215,16 @@ def test_pictures_on_the_page_show_names_exactly_as_typed(example_site: Path) ->
     assert "&amp;" not in labels
     for svg in body.find_all("svg"):
         assert svg.find(["em", "strong", "a", "code"]) is None, "Markdown reached into an SVG"
+
+
+def test_a_page_with_live_markup_is_never_published(tmp_path: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from conftest import build, make_project
+
+    config = make_project(tmp_path / "project")
+    (config.parent / "docs" / "raw.md").write_text(
+        "# Raw\n\n<img src=x onerror=alert(1)>\n", encoding="utf-8")
+    with pytest.raises(Abort):
+        build(config)
+    assert "refusing to publish raw.md: it holds event attribute in <img>" in caplog.text
+    assert not (config.parent / "site" / "raw" / "index.html").exists()

@@ -66,14 +66,28 @@ def test_block_turns_headings_and_admonitions_into_text() -> None:
     assert "admonition" not in rendered
 
 
-def test_code_spans_and_fences_show_their_content_literally() -> None:
-    rendered = html(block("Use `<b>` here.\n\n```\n<i>{{ x }}</i>\n```"))
-    assert "<code>&lt;b&gt;</code>" in rendered
-    assert "&lt;i&gt;{{ x }}&lt;/i&gt;" in rendered
+def test_code_spans_show_their_content_literally() -> None:
+    rendered = html(block("Use `<b>*x*</b>` here."))
+    code = rendered[rendered.index("<code>") + 6: rendered.index("</code>")]
+    assert unescape(code) == "<b>*x*</b>"
 
 
-def test_an_unclosed_fence_is_closed_so_it_cannot_swallow_the_page() -> None:
-    assert block("```\nopen").endswith("```")
+@pytest.mark.parametrize("typed", [
+    "x \\`<img src=x onerror=alert(1)>`",            # an escaped backtick opens no code span
+    "\\`<svg onload=alert(3)>`",
+    "~~~ x y\n<img src=x onerror=alert(2)>\n~~~",     # a fence our parser and Markdown disagree on
+    "intro\n```\n<img src=x onerror=alert(4)>\n```",
+    "`` ` ``<img src=x onerror=alert(5)>",
+])
+def test_backslashes_backticks_and_fences_cannot_smuggle_html(typed: str) -> None:
+    rendered = html(block(typed))
+    assert "<img" not in rendered and "<svg" not in rendered
+    assert "alert(" in unescape(rendered)  # shown, as text
+
+
+def test_fences_show_as_the_lines_typed_and_cannot_swallow_the_page() -> None:
+    rendered = html(block("```\nopen") + "\n\n## After")
+    assert ">After</h2>" in rendered
 
 
 @pytest.mark.parametrize(("url", "ok"), [
@@ -82,3 +96,32 @@ def test_an_unclosed_fence_is_closed_so_it_cannot_swallow_the_page() -> None:
 ])
 def test_safe_url_allows_web_mail_phone_and_anchors_only(url: str, ok: bool) -> None:
     assert safe_url(url) is ok
+
+
+@pytest.mark.parametrize(("page", "finding"), [
+    ('<p><img src="x" onerror="alert(1)"></p>', "event attribute in <img>"),
+    ('<a href="javascript&#58;alert(1)">x</a>', "'javascript:alert(1)' link in <a>"),
+    ('<a href=" java\tscript:x">x</a>', "'java"),
+    ("<script>alert(1)</script>", "<script> element"),
+    ('<iframe src="https://x"></iframe>', "<iframe> element"),
+    ('<img src="data:image/png;base64,x">', "'data:image/png;base64,x' link in <img>"),
+])
+def test_the_last_line_finds_live_markup_in_final_html(page: str, finding: str) -> None:
+    from generator.mdsafety import unsafe_html
+
+    assert any(f.startswith(finding) for f in unsafe_html(page)), unsafe_html(page)
+
+
+def test_the_last_line_passes_ordinary_content() -> None:
+    from generator.mdsafety import unsafe_html
+
+    ordinary = ('<p>Say onload=x or javascript: in text &lt;script&gt;</p>'
+                '<a href="https://example.org/?q=1">x</a><a href="../partners/x/">y</a>'
+                '<svg role="img"><title>t</title></svg>')
+    assert unsafe_html(ordinary) == []
+
+
+def test_the_tree_processor_decodes_references_before_judging_a_link() -> None:
+    rendered = markdown.markdown("[x](javascript&#58;alert(1))",
+                                 extensions=["generator.mdsafety"])
+    assert "href" not in rendered

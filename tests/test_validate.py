@@ -70,3 +70,21 @@ def test_unknown_partner_suggests_the_closest_declared_id(in_root: Path) -> None
     messages = [str(p) for p in problems]
     assert ("tests/cases/bad/bad-references/charter.yaml:13:9: pledges[0].by: unknown partner "
             "'alhpa' (did you mean 'alpha'?)") in messages
+
+
+def test_links_and_special_files_are_refused_without_being_read(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "passwd.yaml").symlink_to("/etc/passwd")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    started = time.perf_counter()
+    charters, problems = read_all([tmp_path])
+    assert charters == []
+    assert sorted((Path(p.path).name, p.message) for p in problems) == [
+        ("passwd.yaml", "is a symbolic link; charters and responses must be plain files"),
+        ("pipe.yaml", "is not a plain file"),
+        ("zero.yaml", "is a symbolic link; charters and responses must be plain files"),
+    ]
+    assert time.perf_counter() - started < 1.0

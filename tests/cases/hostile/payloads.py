@@ -24,6 +24,9 @@ PAYLOADS = [
     "left | right",
     "{: onclick=\"alert('attr')\" }",
     "&lt;b&gt;typed entity&lt;/b&gt;",
+    "x \\`<img src=x onerror=alert(1)>`",
+    "~~~ x y\n<img src=x onerror=alert(2)>\n~~~",
+    "[entity link](javascript&#58;alert(1))",
 ]
 ONE_LINE_OPENERS = ["# Not a heading", "!!! danger \"Not an admonition\"", "- not a list",
                     "1. not a numbered list", "> not a quote", "=== \"Not a tab\""]
