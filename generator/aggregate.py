@@ -1,8 +1,11 @@
 """What committed responses say, pillar by pillar, without revealing any one respondent. Pure.
 
-Privacy rule: a pillar's figures appear only when at least `threshold` respondents answered it in
-the round, and a statement is named as contested only when `threshold` respondents rated it.
-Below that the page says how many more responses are needed, and nothing else.
+Privacy rule: a statement's ratings count only when at least `threshold` respondents rated it in
+the round. A pillar's figures (spread, median, change, chart) are built from those statements
+alone, in each round; statements rated by fewer people are left out and counted, so the page can
+say so. A pillar with no such statement shows how many more responses it needs, and nothing else.
+Only those statements can be named as contested. Counting people per pillar is not enough: with
+three respondents, two of whom rated one statement each, the figures would be mostly one person's.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from generator.assessments import RATINGS, Checklist
+from generator.model import Pillar
 from generator.responses import Response
 
 DEFAULT_THRESHOLD = 3
@@ -26,12 +30,13 @@ class PillarSummary:
 
     id: str
     title: str
-    respondents: int
+    respondents: int  # behind the figures when shown; else who rated any of its statements
     shown: bool
-    needed: int  # more respondents needed before the figures show
+    needed: int  # more respondents its most-rated statement needs before the figures show
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # how many ratings of 1, 2, 3, 4
     median: float | None = None
     change: float | None = None  # median now minus median in the previous round
+    left_out: int = 0  # statements rated, but by fewer than the threshold: not in the figures
 
 
 @dataclass(frozen=True)
@@ -66,19 +71,46 @@ def rounds(responses: Sequence[Response]) -> list[str]:
     return sorted(last, key=lambda name: (last[name], name))
 
 
-def _pillar_ratings(checklist: Checklist, responses: Sequence[Response]
-                    ) -> dict[str, tuple[int, list[int]]]:
-    """Per pillar: how many respondents answered any of it, and all their ratings."""
-    pillar_of = checklist.statement_ids()
-    out: dict[str, tuple[int, list[int]]] = {}
-    for p in checklist.pillars:
-        people, ratings = 0, []
-        for r in responses:
-            mine = [v for sid, v in r.answers if pillar_of.get(sid) == p.id]
-            people += bool(mine)
-            ratings += mine
-        out[p.id] = (people, ratings)
+def _latest_each(responses: Sequence[Response]) -> list[Response]:
+    """One response per respondent, the latest: loading rejects a second, but never count twice."""
+    last: dict[str, Response] = {}
+    for r in sorted(responses, key=lambda r: (r.date, r.path)):
+        last[r.respondent] = r
+    return sorted(last.values(), key=lambda r: (r.date, r.path))
+
+
+def _by_statement(responses: Sequence[Response]) -> dict[str, list[int]]:
+    """Each statement's ratings in one round, one per respondent."""
+    out: dict[str, list[int]] = {}
+    for r in _latest_each(responses):
+        for sid, v in r.answers:
+            out.setdefault(sid, []).append(v)
     return out
+
+
+@dataclass(frozen=True)
+class _Backed:
+    """A pillar's ratings in one round, kept only from statements `threshold` people rated."""
+
+    people: int  # respondents who rated any statement of the pillar
+    counted: int  # respondents behind the kept ratings
+    ratings: list[int]
+    left_out: int  # statements rated, but by fewer than `threshold` people
+    most: int  # raters of the pillar's most-rated statement
+
+
+def _backed(pillar: Pillar, responses: Sequence[Response], threshold: int) -> _Backed:
+    rated = _by_statement(responses)
+    ids = [st.id for st in pillar.statements]
+    kept = {sid for sid in ids if len(rated.get(sid, ())) >= threshold}
+    people = counted = 0
+    for r in _latest_each(responses):
+        mine = {sid for sid, _ in r.answers}
+        people += bool(mine & set(ids))
+        counted += bool(mine & kept)
+    return _Backed(people, counted, [v for sid in ids if sid in kept for v in rated[sid]],
+                   sum(1 for sid in ids if sid not in kept and rated.get(sid)),
+                   max((len(rated.get(sid, ())) for sid in ids), default=0))
 
 
 def summarise(checklist: Checklist, responses: Sequence[Response],
@@ -89,33 +121,34 @@ def summarise(checklist: Checklist, responses: Sequence[Response],
     latest = names[-1] if names else None
     previous = names[-2] if len(names) > 1 else None
     now = [r for r in mine if r.round == latest]
-    before = _pillar_ratings(checklist, [r for r in mine if r.round == previous])
+    before = [r for r in mine if r.round == previous]
     pillars = []
-    for p, (people, ratings) in zip(checklist.pillars, _pillar_ratings(checklist, now).values(),
-                                    strict=True):
+    for p in checklist.pillars:
         title = p.title or p.id
-        if people < threshold:
-            pillars.append(PillarSummary(p.id, title, people, False, threshold - people))
+        b = _backed(p, now, threshold)
+        if not b.ratings:
+            # The most-rated statement is the nearest to showing, so it sets how many are needed.
+            pillars.append(PillarSummary(p.id, title, b.people, False, threshold - b.most,
+                                         left_out=b.left_out))
             continue
-        counts = (ratings.count(1), ratings.count(2), ratings.count(3), ratings.count(4))
-        median = float(statistics.median(ratings))
-        old_people, old_ratings = before.get(p.id, (0, []))
-        change = (median - float(statistics.median(old_ratings))
-                  if previous is not None and old_people >= threshold else None)
-        pillars.append(PillarSummary(p.id, title, people, True, 0, counts, median, change))
-    return ChecklistSummary(checklist, latest, previous, len(now), tuple(pillars),
-                            _disagreements(checklist, now, pillars, threshold))
+        counts = (b.ratings.count(1), b.ratings.count(2), b.ratings.count(3), b.ratings.count(4))
+        median = float(statistics.median(b.ratings))
+        old = _backed(p, before, threshold).ratings if previous is not None else []
+        change = median - float(statistics.median(old)) if old else None
+        pillars.append(PillarSummary(p.id, title, b.counted, True, 0, counts, median, change,
+                                     b.left_out))
+    return ChecklistSummary(checklist, latest, previous, len(_latest_each(now)), tuple(pillars),
+                            _disagreements(checklist, now, threshold))
 
 
 def _disagreements(checklist: Checklist, responses: Sequence[Response],
-                   pillars: Sequence[PillarSummary], threshold: int) -> tuple[Disagreement, ...]:
-    shown = {p.id for p in pillars if p.shown}
+                   threshold: int) -> tuple[Disagreement, ...]:
+    """Statements rated far apart, among those backed by `threshold` people, as in the figures."""
+    rated = _by_statement(responses)
     found = []
     for p in checklist.pillars:
-        if p.id not in shown:
-            continue
         for st in p.statements:
-            ratings = sorted(v for r in responses for sid, v in r.answers if sid == st.id)
+            ratings = sorted(rated.get(st.id, ()))
             if len(ratings) < threshold or ratings[0] == ratings[-1]:
                 continue
             q1, _, q3 = statistics.quantiles(ratings, n=4, method="inclusive")

@@ -24,27 +24,29 @@ def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.responses import check_folders, check_response_file, is_response_file
     from generator.source import find, read_all
 
     paths = args.paths or [DEFAULT_DIR]
-    charters, problems = read_all(paths)
-    problems += _assessment_problems(paths)
+    # A file in a charter's assessments/ folder is a self-assessment response, not a charter.
+    responses = [p for p in paths if is_response_file(p)]
+    others = [p for p in paths if not is_response_file(p)]
+    charters, problems = read_all(others) if others else ([], [])
+    problems += check_folders(others)
+    for path in responses:
+        problems += check_response_file(path)
     if problems:
-        _print_problems(sorted(problems), args.format)
+        _print_problems(sorted(set(problems)), args.format)
         return 1
-    files, _ = find(paths)
-    print(f"{len(charters)} charter{'s' * (len(charters) != 1)} valid "
-          f"({', '.join(str(f) for f in files[:5])}{', ...' if len(files) > 5 else ''})")
+    files, _ = find(others)
+    said = []
+    if others:
+        said.append(f"{len(charters)} charter{'s' * (len(charters) != 1)} valid "
+                    f"({', '.join(str(f) for f in files[:5])}{', ...' if len(files) > 5 else ''})")
+    if responses:
+        said.append(f"{len(responses)} response file{'s' * (len(responses) != 1)} valid")
+    print("; ".join(said))
     return 0
-
-
-def _assessment_problems(paths: Sequence[Path]) -> list[Problem]:
-    """Committed self-assessment responses are checked with the charters they belong to."""
-    try:
-        from generator.responses import check_folders
-    except ImportError:  # responses arrive with the self-assessment work
-        return []
-    return check_folders(paths)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from generator.assessments import RATINGS, Checklist, checklists_for
 from generator.errors import Problem
 from generator.load import load_bytes
 from generator.model import Charter
-from generator.source import read_all, shown
+from generator.source import read_all, read_input, shown
 from generator.validate import BAD, INT, STR, Walker, suggest
 
 # Spelled with \Z, not $, so that it is not PLEDGE_ID_PATTERN, whose message says "pledge id".
@@ -115,7 +115,11 @@ def _answers(walker: Walker, node: yaml.Node,
     out: list[tuple[str, int]] = []
     seen: set[str] = set()
     for key, value in node.value:
-        sid = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
+        if not isinstance(key, yaml.ScalarNode):
+            shape = "a list" if isinstance(key, yaml.SequenceNode) else "a mapping"
+            walker.report(key, ("answers",), f"statement ids are plain words, found {shape}")
+            continue
+        sid = str(key.value)
         path: tuple[str | int, ...] = ("answers", sid)
         if sid in seen:
             walker.report(key, path, f"statement '{sid}' is answered twice; keep one")
@@ -179,7 +183,11 @@ def load_responses(charters_dir: Path, charters: Sequence[Charter]
         responses: list[Response] = []
         for file in _files(charters_dir, charter.id):
             display = shown(file)
-            response, found = parse_response(file.read_bytes(), display, charter)
+            data, found = read_input(file, display)
+            problems += found
+            if data is None:
+                continue
+            response, found = parse_response(data, display, charter)
             problems += found
             if response is not None:
                 responses.append(response)
@@ -219,3 +227,32 @@ def check_folders(paths: Sequence[Path]) -> list[Problem]:
                                         f"no charter '{sub.name}.yaml' beside this folder; "
                                         "responses live in charters/<charter id>/assessments/"))
     return sorted(problems)
+
+
+def is_response_file(path: Path) -> bool:
+    """Whether `path` is a file in an `assessments/` folder, so a response rather than a charter."""
+    return path.parent.name == "assessments" and not path.is_dir()
+
+
+def check_response_file(path: Path) -> list[Problem]:
+    """Problems in `charters/<id>/assessments/x.yaml`, checked against its charter."""
+    display = shown(path)
+    if not path.is_file():
+        return [Problem(display, 1, 1, "", "no such file")]
+    if not is_response_file(path):
+        return [Problem(display, 1, 1, "", "not a response file: responses live in "
+                                           "charters/<charter id>/assessments/")]
+    charters_dir = path.parent.parent.parent
+    charter_id = path.parent.parent.name
+    charter_file = charters_dir / f"{charter_id}.yaml"
+    if not charter_file.is_file():
+        return [Problem(display, 1, 1, "", f"no charter '{charter_id}.yaml' beside the folder "
+                                           f"'{charter_id}'; responses live in "
+                                           "charters/<charter id>/assessments/")]
+    charters, problems = read_all([charter_file])
+    if not charters:
+        # Statement ids and partners come from the charter, so its own problems come first.
+        return sorted([*problems, Problem(display, 1, 1, "", f"cannot check this response until "
+                                                             f"{shown(charter_file)} is valid")])
+    # The whole folder is loaded so that a second answer from the same respondent is caught too.
+    return [p for p in load_responses(charters_dir, charters)[1] if p.path == display]

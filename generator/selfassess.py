@@ -50,8 +50,8 @@ def _how_to(charter: Charter, threshold: int) -> list[str]:
         "3. Under [Send your answers](#send-your-answers), choose who you answer as, export a "
         "response file, and commit it to "
         f"`charters/{charter.id}/assessments/` through a pull request.",
-        f"4. Once at least {threshold} people have answered a pillar, the partnership's picture "
-        "appears under [What the partnership says](#what-the-partnership-says). Nobody's own "
+        f"4. Once at least {threshold} people have rated a statement, it counts in its pillar's "
+        "picture under [What the partnership says](#what-the-partnership-says). Nobody's own "
         "answers are ever shown.",
         "",
         f"Rating scale: {scale}. {SCALE_WHY}",
@@ -85,8 +85,9 @@ def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Seq
                threshold: int) -> list[str]:
     out = ["## What the partnership says", "",
            f"From the response files committed in `charters/{charter.id}/assessments/`. Individual "
-           f"answers are never shown: a pillar's figures appear once at least {threshold} people "
-           "have answered it in the latest round.", ""]
+           f"answers are never shown: a pillar's figures count only the statements at least "
+           f"{threshold} people rated in the round, and appear once one of its statements has "
+           "that many ratings.", ""]
     for checklist in checklists:
         summary = summarise(checklist, responses, threshold)
         out += [f"### {inline(checklist.title)}: the picture", ""]
@@ -134,10 +135,16 @@ def _summary(summary: ChecklistSummary, threshold: int) -> list[str]:
         for p in summary.pillars if p.shown]
     if figures:
         out += ['<div class="sa-charts">', *figures, "</div>", ""]
-    hidden = [p for p in summary.pillars if not p.shown]
-    if hidden:
-        out += [f"Pillars with fewer than {threshold} respondents are hidden to protect "
-                "individual answers.", ""]
+    partial = [p for p in summary.pillars if p.shown and p.left_out]
+    if partial:
+        out += ["Some statements are left out of the figures to protect individual answers:", ""]
+        out += [f"- {inline(p.title)}: {plural(p.left_out, 'statement')} left out, because fewer "
+                f"than {threshold} people rated {'it' if p.left_out == 1 else 'them'}."
+                for p in partial]
+        out.append("")
+    if any(not p.shown for p in summary.pillars):
+        out += [f"A pillar stays hidden until one of its statements has ratings from at least "
+                f"{threshold} people, to protect individual answers.", ""]
     if summary.disagreements:
         out += ["Where to talk: the statements rated furthest apart.", ""]
         out += [f"- {inline(d.text)} (ratings from {RATINGS[d.low - 1]} to "

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.responses import check_folders, default_round, load_responses, parse_response
+from generator.responses import (
+    check_folders,
+    check_response_file,
+    default_round,
+    is_response_file,
+    load_responses,
+    parse_response,
+)
 from generator.source import read_all
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,3 +88,36 @@ def test_the_same_respondent_twice_in_a_round_and_an_orphan_folder_are_reported(
     assert len(messages) == 2
     assert messages[0].startswith("'wessex-etb' already answered 'health-check' in round 2026-Q4")
     assert messages[1].startswith("no charter 'gone.yaml' beside this folder")
+
+
+def test_a_response_file_validated_on_its_own_is_checked_against_its_charter(tmp_path):
+    shutil.copy(ROOT / "charters" / "wessex-healthcare-education.yaml", tmp_path)
+    folder = tmp_path / "wessex-healthcare-education" / "assessments"
+    folder.mkdir(parents=True)
+    text = "checklist: health-check\nrespondent: {}\ndate: 2026-10-12\nanswers: {{{}: 2}}\n"
+    (folder / "a.yaml").write_text(text.format("wessex-etb", "vision-1"))
+    (folder / "b.yaml").write_text(text.format("wessex-etb", "vision-2"))
+    (folder / "c.yaml").write_text(text.format("dorset-council", "vision-9"))
+    assert is_response_file(folder / "a.yaml")
+    assert not is_response_file(tmp_path / "wessex-healthcare-education.yaml")
+    assert check_response_file(folder / "a.yaml") == []
+    [twice] = check_response_file(folder / "b.yaml")
+    assert twice.message.startswith("'wessex-etb' already answered 'health-check' in round 2026-Q4")
+    [unknown] = check_response_file(folder / "c.yaml")
+    assert unknown.message.startswith("unknown statement 'vision-9' in checklist 'health-check'")
+    assert (unknown.line, unknown.column) == (4, 11)
+
+
+def test_a_response_whose_charter_is_missing_or_invalid_says_so(tmp_path):
+    folder = tmp_path / "gone" / "assessments"
+    folder.mkdir(parents=True)
+    response = folder / "a.yaml"
+    response.write_text("checklist: health-check\nrespondent: x\ndate: 2026-10-12\n"
+                        "answers: {vision-1: 2}\n")
+    assert [p.message for p in check_response_file(response)] == [
+        "no charter 'gone.yaml' beside the folder 'gone'; responses live in "
+        "charters/<charter id>/assessments/"]
+    (tmp_path / "gone.yaml").write_text("title: 1\n")
+    problems = check_response_file(response)
+    assert problems[-1].message == f"cannot check this response until {tmp_path}/gone.yaml is valid"
+    assert any(p.path.endswith("gone.yaml") for p in problems[:-1])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import Partner
-from generator.responses import load_responses
+from generator.model import Charter, Partner
+from generator.responses import Response, load_responses
 from generator.selfassess import self_assessment_markdown
 from generator.source import read_all
 
@@ -72,3 +72,38 @@ def test_hostile_charter_text_is_escaped_in_html_and_markdown():
     assert "<script>" not in page
     assert "<img" not in page
     assert '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in page
+
+
+def health(who: str, **ratings: int) -> Response:
+    answers = tuple(sorted((sid.replace("_", "-"), v) for sid, v in ratings.items()))
+    return Response("wessex-healthcare-education", f"{who}.yaml", "health-check", who,
+                    dt.date(2026, 10, 1), "r", answers)
+
+
+def wessex() -> Charter:
+    charters, _ = read_all([ROOT / "charters" / "wessex-healthcare-education.yaml"])
+    return charters[0]
+
+
+def test_a_pillar_backed_by_one_full_response_and_two_single_ratings_shows_no_figures():
+    rs = [health("a", vision_1=4, vision_2=4, vision_3=4, vision_4=4), health("b", vision_1=1),
+          health("c", vision_2=1)]
+    aggregate = self_assessment_markdown(wessex(), rs, TODAY, 3).split(
+        "## What the partnership says", 1)[1]
+    assert ('<tr><th scope="row">What is our shared vision?</th><td>3</td>'
+            '<td colspan="6">needs 1 more response</td></tr>') in aggregate
+    assert "sa-chart" not in aggregate
+    assert "A pillar stays hidden until one of its statements has ratings from at least 3 " \
+           "people, to protect individual answers." in aggregate
+
+
+def test_the_page_says_how_many_statements_were_left_out_of_a_pillars_figures():
+    full = {f"vision_{i}": 2 for i in range(1, 5)}
+    rs = [health("a", **full), health("b", vision_1=3), health("c", vision_1=3)]
+    aggregate = self_assessment_markdown(wessex(), rs, TODAY, 3).split(
+        "## What the partnership says", 1)[1]
+    assert ('<tr><th scope="row">What is our shared vision?</th><td>3</td><td>0</td><td>1</td>'
+            "<td>2</td><td>0</td><td>3</td><td>n/a</td></tr>") in aggregate
+    assert "- What is our shared vision&#63;: 3 statements left out, because fewer than 3 people " \
+           "rated them." in aggregate
+    assert "ratings from 3 respondents: not yet 0, partly 1, mostly 2, fully 0" in aggregate
