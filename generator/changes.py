@@ -123,6 +123,12 @@ def _where(change: CharterChange) -> str:
 
 def to_markdown(changes: ChangeSet) -> str:
     """The pull-request summary: each charter's changes, then who must sign off."""
+    # A bot posts this as a comment, where `@org/team` in any charter text would notify people.
+    # A word joiner after every `@` (our own words have none) breaks the mention, not the look.
+    return _summary(changes).replace("@", "@\u2060")
+
+
+def _summary(changes: ChangeSet) -> str:
     if not changes.charters:
         return "# Charter changes\n\nNo charter changes.\n"
     out = ["# Charter changes", ""]

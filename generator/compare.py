@@ -45,6 +45,10 @@ class PledgeChange:
     fields: tuple[FieldChange, ...] = ()
 
 
+# A pledge's change with its old and new version, which say who must sign it off.
+_Found = tuple[PledgeChange, Pledge | None, Pledge | None]
+
+
 @dataclass(frozen=True)
 class MetricChange:
     kind: str  # added | removed | changed
@@ -136,7 +140,8 @@ def _same_text(a: Pledge, b: Pledge) -> bool:
     return a.by == b.by and a.text.split() == b.text.split()
 
 
-def _pledges(old: Sequence[Pledge], new: Sequence[Pledge]) -> tuple[PledgeChange, ...]:
+def _pledges(old: Sequence[Pledge], new: Sequence[Pledge]) -> list[_Found]:
+    """Each pledge added, removed or changed, with its old and new version (None if absent)."""
     before, after = {p.id: p for p in old}, {p.id: p for p in new}
     gone = [p for p in old if p.id not in after]
     came = [p for p in new if p.id not in before]
@@ -146,17 +151,17 @@ def _pledges(old: Sequence[Pledge], new: Sequence[Pledge]) -> tuple[PledgeChange
         if match is not None:
             renamed[p.id] = match
     names = ("by", "to", "text", "owner", "status", "due", "metrics")
-    out: list[PledgeChange] = []
+    out: list[_Found] = []
     for p in new:
         was = before.get(p.id) or renamed.get(p.id)
         if was is None:
-            out.append(PledgeChange("added", p.id, None, p.by, p.to, p.text))
+            out.append((PledgeChange("added", p.id, None, p.by, p.to, p.text), None, p))
         elif (changed := _fields(was, p, names)) or was.id != p.id:
-            out.append(PledgeChange("changed", p.id, was.id if was.id != p.id else None,
-                                    p.by, p.to, p.text, changed))
-    out += [PledgeChange("removed", p.id, None, p.by, p.to, p.text)
+            out.append((PledgeChange("changed", p.id, was.id if was.id != p.id else None,
+                                     p.by, p.to, p.text, changed), was, p))
+    out += [(PledgeChange("removed", p.id, None, p.by, p.to, p.text), p, None)
             for p in gone if p not in renamed.values()]
-    return tuple(out)
+    return out
 
 
 def _metrics(old: Sequence[Metric], new: Sequence[Metric]) -> tuple[MetricChange, ...]:
@@ -190,17 +195,22 @@ def _partners(old: Sequence[Partner], new: Sequence[Partner]) -> tuple[PartnerCh
     return tuple(out)
 
 
-def _sign_off(pledges: Sequence[PledgeChange], old: Charter | None,
-              new: Charter | None) -> tuple[SignOff, ...]:
-    """The maker and the receivers of every changed pledge (`all`: every partner), deduplicated."""
-    people = [*(new.partners if new else ()), *(old.partners if old else ())]
+def _bound(charter: Charter, pledge: Pledge | None) -> list[str]:
+    """The partners one version of a pledge binds: its maker, then those it is made to."""
+    return [] if pledge is None else [pledge.by, *charter.recipients(pledge)]
+
+
+def _sign_off(found: Sequence[_Found], old: Charter, new: Charter) -> tuple[SignOff, ...]:
+    """Everyone a changed pledge bound before or binds after, each once, in partner order.
+
+    A receiver dropped from a pledge loses the promise, so it must agree as much as one added.
+    """
+    people = [*new.partners, *old.partners]
     known = {p.id: p for p in reversed(people)}  # the newer name and lead win
     order = list(dict.fromkeys(p.id for p in people))
     owed: dict[str, list[str]] = {}
-    for change in pledges:
-        side = old if change.kind == "removed" else new
-        everyone = [p.id for p in side.partners] if side else []
-        for pid in [change.by, *(everyone if "all" in change.to else change.to)]:
+    for change, was, now in found:
+        for pid in [*_bound(old, was), *_bound(new, now)]:
             owed.setdefault(pid, [])
             if change.id not in owed[pid]:
                 owed[pid].append(change.id)
@@ -222,7 +232,8 @@ def compare_charter(old: Charter | None, new: Charter | None) -> CharterChange:
     a, b = old or empty, new or empty
     kind = ("added" if old is None else "removed" if new is None
             else "renamed" if a.path != b.path else "changed")
-    pledges = _pledges(a.pledges, b.pledges)
+    found = _pledges(a.pledges, b.pledges)
+    pledges = tuple(change for change, _, _ in found)
     fields = () if old is None or new is None else (
         _fields(a, b, ("title", "summary", "hub", "stage", "established", "review_by"))
         + _fields(a.vision, b.vision, ("statement",))
@@ -235,7 +246,7 @@ def compare_charter(old: Charter | None, new: Charter | None) -> CharterChange:
         _items(a.rules_of_engagement, b.rules_of_engagement),
         _items(_outline(a), _outline(b)),
         _partners(a.partners, b.partners), pledges, _metrics(a.metrics, b.metrics),
-        _sign_off(pledges, old, new))
+        _sign_off(found, a, b))
 
 
 def _likeness(a: Charter, b: Charter) -> float:

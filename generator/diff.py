@@ -1,6 +1,7 @@
 """`charters diff`: read the charters of two revisions (or the working tree) and compare them.
 
-This is the only part that talks to git; `compare` says what changed and `changes` renders it.
+This is the part of `charters diff` that talks to git; `compare` says what changed and `changes`
+renders it.
 """
 
 from __future__ import annotations
@@ -9,14 +10,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator import git
-from generator.changes import charter_lines, to_json, to_markdown
-from generator.compare import ChangeSet, CharterChange, compare, compare_charter
+from generator.changes import to_json, to_markdown
+from generator.compare import ChangeSet, compare
 from generator.errors import ChartersError, Problem, UsageError
 from generator.model import Charter
 from generator.source import find, parse_charter
-
-# history.py still imports these three from here; they live in `compare` and `changes` now.
-__all__ = ["CharterChange", "charter_lines", "compare_charter", "run_diff"]
 
 
 def _parsed(blobs: Iterable[tuple[str, bytes | None]]) -> tuple[list[Charter], list[Problem]]:

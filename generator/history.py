@@ -2,7 +2,7 @@
 
 One `git log --raw` lists every commit that touched the charters folder with the blob hashes
 before and after; one `git cat-file --batch` reads those blobs; each version goes through the
-usual loader, and `diff.compare_charter` says what each commit changed. Dates are committer
+usual loader, and `compare.compare_charter` says what each commit changed. Dates are committer
 dates: the clock is never read, so a build is the same wherever and whenever it runs.
 """
 
@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import git
-from generator.diff import CharterChange, charter_lines, compare_charter
+from generator.changes import charter_lines
+from generator.compare import CharterChange, compare_charter
 from generator.model import Charter
 from generator.source import parse_charter
 from generator.text import inline
 
 _NO_BLOB = "0" * 40
+_HEX = "0123456789abcdef"
 SHALLOW = ("the repository is a shallow clone, so the dates of older changes are not known; "
            "fetch the full history (actions/checkout with fetch-depth: 0, "
            "or git fetch --unshallow)")
@@ -56,21 +58,29 @@ class _Commit:
 
 
 def _log(root: Path, folder: str) -> list[_Commit]:
-    fmt = "%x01%H%x1f%cI%x1f%s"  # --no-abbrev (for blob names) also lengthens %h
-    out = git.run(root, "log", "--reverse", "--raw", "--no-abbrev", "-M", "--no-color",
-                  f"--format={fmt}", "--", f"{folder}/" if folder else ".")
-    commits = []
-    for chunk in out.split("\x01")[1:]:
-        head, _, body = chunk.partition("\n")
-        full, when, subject = head.split("\x1f", 2)
+    # Every field and path ends in NUL, the one byte a commit message or a path cannot hold, so
+    # a subject can say anything and paths come unquoted. --no-abbrev also lengthens %h.
+    out = git.run(root, "log", "--reverse", "--raw", "-z", "--no-abbrev", "-M", "--no-color",
+                  "--format=%H%x00%cI%x00%s", "--", f"{folder}/" if folder else ".")
+    tokens = out.split("\0")
+    commits: list[_Commit] = []
+    at = 0
+    while at < len(tokens) and tokens[at]:
+        full, when, subject = tokens[at:at + 3]
+        if set(full) - set(_HEX):
+            raise ValueError(f"`git log` gave {full[:40]!r} where a commit hash belongs")
+        at += 3
         files = []
-        for line in body.splitlines():
-            if not line.startswith(":"):
-                continue
-            meta, *paths = line.split("\t")
-            _, _, old, new, status = meta.split(" ")
+        # Raw lines follow the subject (the first after a newline); a merge commit has none.
+        while at < len(tokens) and tokens[at].lstrip("\n").startswith(":"):
+            _, _, old, new, status = tokens[at].lstrip("\n").split(" ")
+            count = 2 if status[0] in "RC" else 1
+            paths = tokens[at + 1:at + 1 + count]
+            if len(paths) != count:
+                raise ValueError("`git log` output ends in the middle of a file list")
+            at += 1 + count
             old_path: str | None
-            if status[0] in "RC":
+            if count == 2:
                 old_path, new_path = paths
                 old_path = None if status[0] == "C" else old_path  # a copy leaves the old file
             else:
@@ -87,6 +97,12 @@ def _charter_file(path: str | None, folder: str) -> str | None:
     if path is None or not path.startswith(prefix) or not path.endswith(".yaml"):
         return None
     return path if "/" not in path[len(prefix):] else None
+
+
+# Control characters in a commit subject (git keeps all but NUL) shown as their Unicode
+# pictures, so a page shows that they are there instead of carrying them invisibly.
+_PICTURES = str.maketrans({**{c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"},
+                           0x7F: 0x2421})
 
 
 def _unavailable(reason: str) -> History:
@@ -189,7 +205,7 @@ def history_markdown(charter: Charter, history: History) -> str:
     for e in entries:
         kind = {"added": "Charter created.", "removed": "Charter removed.",
                 "renamed": f"File renamed from {inline(e.change.old_path)}."}.get(e.change.kind)
-        out += [f"## {e.date.isoformat()}: {inline(e.subject)}", "",
+        out += [f"## {e.date.isoformat()}: {inline(e.subject.translate(_PICTURES))}", "",
                 f"Commit {inline(e.commit)}.{' ' + kind if kind else ''}", ""]
         lines = charter_lines(e.change) if e.change.kind != "added" else []
         out += [*lines, ""] if lines else []

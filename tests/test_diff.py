@@ -249,3 +249,64 @@ def test_charter_text_in_the_summary_cannot_inject_markdown() -> None:
     out = to_markdown(compare([old], [new]))
     assert "<script>" not in out
     assert "\n# <" not in out
+
+
+RIVERSIDE = (Path(__file__).parents[1] / "charters" / "riverside-food-poverty.yaml").read_text(
+    encoding="utf-8")
+COUNCIL = ("  - id: harbour-council\n    name: Harbour Council\n"
+           "    lead: Grace Hopper, Director\n\nvision:\n")
+
+
+def _owed(old: str, new: str, name: str = "harbour.yaml") -> list[tuple[str, tuple[str, ...]]]:
+    [change] = compare([_charter(old, name)], [_charter(new, name)]).charters
+    return [(s.partner, s.pledges) for s in change.sign_off]
+
+
+def test_a_receiver_dropped_from_a_pledge_must_sign_off_as_well_as_the_new_one() -> None:
+    moved = RIVERSIDE.replace("to: [riverside-food-bank]", "to: [city-public-health]")
+    assert _owed(RIVERSIDE, moved, "riverside-food-poverty.yaml") == [
+        ("riverside-food-bank", ("RF-2",)), ("city-public-health", ("RF-2",)),
+        ("community-research-unit", ("RF-2",))]
+
+
+def test_a_pledge_that_changes_maker_needs_the_old_and_the_new_maker() -> None:
+    old = BASE.replace("vision:\n", COUNCIL)
+    new = old.replace("    by: harbour-college\n    to: [harbour-hospital]",
+                      "    by: harbour-council\n    to: [harbour-hospital]")
+    assert _owed(old, new) == [("harbour-hospital", ("HH-2",)), ("harbour-college", ("HH-2",)),
+                               ("harbour-council", ("HH-2",))]
+
+
+def test_a_pledge_to_all_changed_as_a_partner_leaves_needs_the_leaver_too() -> None:
+    old = BASE.replace("vision:\n", COUNCIL)
+    new = BASE.replace("forty placements", "fifty placements")
+    [change] = compare([_charter(old)], [_charter(new)]).charters
+    assert [(s.partner, s.name, s.pledges) for s in change.sign_off] == [
+        ("harbour-hospital", "Harbour Hospital", ("HH-1",)),
+        ("harbour-college", "Harbour College", ("HH-1",)),
+        ("harbour-council", "Harbour Council", ("HH-1",))]
+
+
+def test_a_removed_pledge_is_signed_off_by_its_old_parties_and_an_added_one_by_its_new() -> None:
+    old = BASE.replace("vision:\n", COUNCIL)
+    new = (BASE.replace("  - id: HH-3\n", "  - id: HH-4\n    to: [harbour-hospital]\n")
+           .replace("Publish the course timetable", "Publish the exam timetable"))
+    assert _owed(old, new) == [("harbour-hospital", ("HH-4", "HH-3")),
+                               ("harbour-college", ("HH-4", "HH-3")),
+                               ("harbour-council", ("HH-3",))]
+
+
+def test_mentions_in_charter_text_cannot_ping_anyone_from_the_pull_request_comment() -> None:
+    old = _charter(BASE)
+    new = _charter(BASE.replace("title: Harbour Health Partnership", "title: '@everyone Harbour'")
+                   .replace("Ada Lovelace, Chief Nurse", "'@harbour/all, Chief Nurse'")
+                   .replace('["@harbour/nursing"]', '["@harbour/wards"]')
+                   .replace("forty placements", "forty placements for @org/everyone"))
+    out = to_markdown(compare([old], [new]))
+    assert out.count("@") == out.count("@\u2060") == 8
+    assert "@org/everyone" not in out
+    shown = out.replace("\u2060", "")  # what a reader sees: the text unchanged
+    assert "## @everyone Harbour\n" in shown
+    assert "- text: Offer forty placements **for @org/everyone** a year on the wards.\n" in shown
+    assert "    - reviewers: @harbour/nursing → @harbour/wards\n" in shown
+    assert "- **Harbour Hospital** (@harbour/all, Chief Nurse): HH-1\n" in shown

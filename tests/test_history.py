@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import subprocess
 from pathlib import Path
 
 import pytest
 
+import generator.diff
+import generator.history
 from generator.history import collect, history_markdown, last_changed
 from generator.model import Charter
 from generator.source import parse_charter
@@ -124,3 +127,51 @@ def test_a_folder_outside_git_gives_no_history(tmp_path: Path) -> None:
     history = collect(tmp_path, Path("charters"))
     assert history.available is False
     assert "not in a git repository" in history.reason
+
+
+def test_a_subject_with_control_characters_keeps_the_history_and_shows_them(repo: Path) -> None:
+    text = (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+    evil = ":000000 100644 evil \x01 subject \x1f end"  # the old separators, and a raw-line start
+    commit(repo, text.replace("owner: Registrar", "owner: Dean"), evil, "2026-04-01T10:00:00+00:00")
+    git(repo, "mv", "charters/harbour.yaml", "charters/harbour-health.yaml")
+    git(repo, "commit", "-q", "-m", "Rename \x01 it", date="2026-05-01T10:00:00+00:00")
+    history = collect(repo, Path("charters"))
+    assert (history.available, history.reason, history.notes) == (True, "", ())
+    assert [e.subject for e in history.entries["harbour-health"]][:2] == ["Rename \x01 it", evil]
+    assert last_changed(history, "harbour-health")["HH-3"] == dt.date(2026, 4, 1)
+    renamed, _ = parse_charter(BASE.encode(), "charters/harbour-health.yaml")
+    assert renamed is not None
+    page = history_markdown(renamed, history)
+    assert "\x01" not in page
+    assert "\x1f" not in page
+    assert "## 2026-04-01: &#58;000000 100644 evil \u2401 subject \u241f end\n" in page
+    assert "## 2026-05-01: Rename \u2401 it\n" in page
+
+
+def test_a_merge_commit_between_changes_does_not_lose_the_next_change(repo: Path) -> None:
+    text = (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+    git(repo, "checkout", "-q", "-b", "side")
+    commit(repo, text.replace("owner: Registrar", "owner: Dean"), "On the side",
+           "2026-04-01T10:00:00+00:00")
+    git(repo, "checkout", "-q", "main")
+    (repo / "charters" / "other.txt").write_text("not a charter\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Unrelated", date="2026-04-02T10:00:00+00:00")
+    git(repo, "merge", "-q", "--no-ff", "side", "-m", "Merge side",
+        date="2026-04-03T10:00:00+00:00")
+    commit(repo, (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+           .replace("owner: Principal", "owner: Dean"), "After the merge",
+           "2026-04-04T10:00:00+00:00")
+    history = collect(repo, Path("charters"))
+    dates = last_changed(history, "harbour")
+    assert (history.available, dates["HH-3"], dates["HH-2"]) == (
+        True, dt.date(2026, 4, 1), dt.date(2026, 4, 4))
+
+
+def test_history_takes_the_comparison_from_compare_and_changes_not_through_diff() -> None:
+    tree = ast.parse(Path(generator.history.__file__).read_text(encoding="utf-8"))
+    sources = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert {"generator.compare", "generator.changes"} <= sources
+    assert "generator.diff" not in sources
+    assert not hasattr(generator.diff, "__all__")
+    assert not {"CharterChange", "charter_lines", "compare_charter"} & set(vars(generator.diff))
