@@ -14,7 +14,9 @@ import re
 # Characters that start Markdown, extension or template syntax anywhere in a line.
 _ANYWHERE = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>|~^=:!?#+$"}
 _ANYWHERE["&"] = "&amp;"
-_INLINE = str.maketrans(_ANYWHERE)
+# Control characters (YAML allows them in quoted strings) show as their Unicode pictures.
+_CONTROLS = {i: chr(0x2400 + i) for i in range(0x20) if chr(i) not in "\t\n\r"} | {0x7F: "\u2421"}
+_INLINE = str.maketrans({**_ANYWHERE, **{chr(k): v for k, v in _CONTROLS.items()}})
 # At the start of a line these also open lists, quotes and rules.
 _LEADING = {c: f"&#{ord(c)};" for c in "-.>%/"}
 
@@ -60,7 +62,7 @@ def _plain(part: str) -> str:
     Backslashes and backticks become references too, so no escape or stray backtick can make
     Markdown see a code span, or the end of one, where this function did not.
     """
-    part = (part.replace("&", "&amp;").replace("<", "&lt;").replace("\\", "&#92;")
+    part = (part.translate(_CONTROLS).replace("&", "&amp;").replace("<", "&lt;").replace("\\", "&#92;")
             .replace("`", "&#96;").replace("~", "&#126;").replace("{", "&#123;")
             .replace("}", "&#125;").replace("![", "&#33;["))
     return _neutralise_links(part)

@@ -126,3 +126,8 @@ def test_the_tree_processor_decodes_references_before_judging_a_link() -> None:
     rendered = markdown.markdown("[x](javascript&#58;alert(1))",
                                  extensions=["generator.mdsafety"])
     assert "href" not in rendered
+
+
+def test_control_characters_show_as_their_pictures() -> None:
+    assert inline("a\x01b\x7f") == "a\u2401b\u2421"
+    assert block("x\x02y") == "x\u2402y"
