@@ -11,7 +11,7 @@ same run:
 
 Both build in this process through `mkdocs.commands.build.build`, best of --runs.
 
-    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--pledges 20] [--profile]
+    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--pledges 10] [--profile]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ SCALING_AIM = 1.1  # times linear: the 500-charter site costs at most 5.5x the 1
 
 def _config(with_plugin: bool) -> dict[str, Any]:
     """This project's mkdocs.yml, pinned for benchmarking, with or without the plugin."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = []
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and "charters" in plugin:
@@ -90,7 +91,7 @@ def mkdocs_build(config_file: Path) -> None:
     build(config)
 
 
-def best_of(runs: int, work: dict[str, Callable[[], None]]) -> dict[str, float]:
+def best_of(runs: int, work: dict[str, Callable[[], object]]) -> dict[str, float]:
     """Best wall time of each piece of work over `runs` rounds, alternating the order."""
     best = dict.fromkeys(work, float("inf"))
     names = list(work)
@@ -116,11 +117,12 @@ def main() -> int:
     """Run the benchmark and print its figures beside their baselines."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
-    parser.add_argument("--pledges", type=int, default=20)
+    parser.add_argument("--pledges", type=int, default=10)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--profile", action="store_true",
                         help="profile one plugin build of the largest size")
     args = parser.parse_args()
+    started = time.perf_counter()
     # MkDocs logs every build; keep warnings (strict mode still counts them) and drop the rest.
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -140,13 +142,20 @@ def main() -> int:
             check(charters)
             plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True)
             plain_cfg = make_project(Path(tmp) / f"plain-{size}", charters, with_plugin=False)
-            best = best_of(args.runs, {"plugin": lambda c=plugin_cfg: mkdocs_build(c),
-                                       "baseline": lambda c=plain_cfg: mkdocs_build(c)})
+            best = best_of(args.runs, {"plugin": partial(mkdocs_build, plugin_cfg),
+                                       "baseline": partial(mkdocs_build, plain_cfg)})
+            # The plugin's own work, timed alone: what the plugin adds over the baseline.
+            best.update(best_of(args.runs, {"outputs": partial(
+                build_outputs, plugin_cfg.parent / "charters",
+                dt.date.fromisoformat(BUILD_DATE), history=False)}))
             results[size] = best
             ratio = best["plugin"] / best["baseline"]
             print(f"  {size:8d} {best['plugin']:8.2f}s {best['baseline']:8.2f}s {ratio:6.2f} "
                   f"{best['plugin'] / size * 1e3:13.1f}ms {best['baseline'] / size * 1e3:15.1f}ms"
                   f"  {'ok' if ratio <= RATIO_AIM else 'MISSED'} (aim <= {RATIO_AIM})")
+            share = best["outputs"] / best["baseline"]
+            print(f"  {'':8} the plugin's build_outputs (read, validate, render, feeds) alone: "
+                  f"{best['outputs']:.2f}s = {share:.1%} of the baseline")
         if len(args.sizes) >= 2:
             small, large = min(results), max(results)
             aim = SCALING_AIM * large / small
@@ -158,6 +167,7 @@ def main() -> int:
                       f"{verdict if name == 'plugin' else ''}")
         if args.profile:
             profile(Path(tmp) / f"plugin-{max(args.sizes)}" / "mkdocs.yml", 40)
+    print(f"(benchmark ran {time.perf_counter() - started:.0f}s)")
     return 0
 
 

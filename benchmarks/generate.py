@@ -4,7 +4,7 @@ The same seed always gives the same files, so two runs (or two machines) measure
 input. Partners come from a shared pool, so the same organisation appears in many charters
 and its partner page aggregates pledges across them, as on a real regional site.
 
-    python benchmarks/generate.py OUT_DIR --count 100 --pledges 20
+    .venv/bin/python benchmarks/generate.py CHARTERS_DIR --count 100 --pledges 20
 """
 
 from __future__ import annotations
@@ -116,8 +116,9 @@ def charter_yaml(rng: random.Random, pool: list[tuple[str, str, str]], title: st
         if rng.random() < 0.8:
             out.append(f"    signed: {_date(rng, start, 120)}")
     out += ["", "vision:"]
-    _block(out, "  ", "statement", "Every learner placed here has a **good placement close to "
-                                   "home**, and every\norganisation can recruit the staff it trained.")
+    _block(out, "  ", "statement",
+           "Every learner placed here has a **good placement close to home**, and every\n"
+           "organisation can recruit the staff it trained.")
     out.append("  outcomes:")
     out += [f"    - {_scalar(_sentence(rng))}" for _ in range(rng.randint(2, 5))]
     out += ["", "principles:"]
@@ -194,7 +195,8 @@ def check(charters: dict[str, str]) -> None:
 
     for cid, text in charters.items():
         charter, problems = parse_charter(text.encode(), f"charters/{cid}.yaml")
-        assert charter is not None and not problems, "\n".join(str(p) for p in problems)
+        if charter is None or problems:
+            raise AssertionError("\n".join(str(p) for p in problems))
 
 
 def write(folder: Path, charters: dict[str, str]) -> list[Path]:

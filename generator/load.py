@@ -37,7 +37,8 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Check the raw bytes of a YAML file and return its text."""
     if len(data) > MAX_BYTES:
-        return None, [_problem(path, 1, 1, f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")]
+        return None, [_problem(path, 1, 1,
+                               f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")]
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [
             _problem(path, 1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
@@ -46,14 +47,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line, column = _position(data, e.start)
-        return None, [
-            _problem(path, line, column, f"byte 0x{data[e.start]:02x} is not UTF-8; save the file as UTF-8")
-        ]
+        return None, [_problem(path, line, column,
+                               f"byte 0x{data[e.start]:02x} is not UTF-8; save the file as UTF-8")]
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        return None, [_problem(path, 1, 1, "file is empty; a charter needs at least title, summary, "
-                                           "hub, partners and vision (run `charters new ID` for a starter)")]
+        return None, [_problem(path, 1, 1,
+                               "file is empty; a charter needs at least title, summary, hub, "
+                               "partners and vision (run `charters new ID` for a starter)")]
     return text, []
 
 

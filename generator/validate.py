@@ -7,7 +7,6 @@ column. Cross-references (partners, metrics, unique ids) are checked after the w
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -43,6 +42,10 @@ def where(path: Path) -> str:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to the word, else ''."""
+    # Imported here: only invalid charters need it, and `charters validate` runs as a
+    # pre-commit hook where every millisecond of start-up counts.
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -51,8 +54,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-id"
 
 
-def _shown(node: yaml.ScalarNode) -> str:
-    return node.value if len(node.value) <= 40 else node.value[:37] + "..."
+def _shown(node: yaml.Node) -> str:
+    # Only called with scalar nodes, whose value is the text as written.
+    value: str = node.value
+    return value if len(value) <= 40 else value[:37] + "..."
 
 
 class Walker:
@@ -67,7 +72,8 @@ class Walker:
 
     def report(self, node: yaml.Node, path: Path, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, where(path), message))
+        self.problems.append(
+            Problem(self.path, mark.line + 1, mark.column + 1, where(path), message))
 
     def value(self, node: yaml.Node, spec: s.Spec, path: Path) -> Any:
         """Check one node against its spec and return its plain value, or BAD."""
@@ -90,7 +96,8 @@ class Walker:
     def _map(self, node: yaml.Node, spec: s.Map, path: Path) -> Any:
         if not isinstance(node, yaml.MappingNode):
             found = "a list" if isinstance(node, yaml.SequenceNode) else f"'{_shown(node)}'"
-            hint = f"; write keys such as {', '.join(list(spec.fields)[:3])}:" if spec.fields else ""
+            keys = ", ".join(list(spec.fields)[:3])
+            hint = f"; write keys such as {keys}:" if spec.fields else ""
             self.report(node, path, f"expected a mapping, found {found}{hint}")
             return BAD
         fields = spec.fields
@@ -102,10 +109,11 @@ class Walker:
                 continue
             key = key_node.value
             if key_node.tag == MERGE:
-                self.report(key_node, path, "merge keys ('<<') are not supported; write the keys out")
+                self.report(key_node, path,
+                            "merge keys ('<<') are not supported; write the keys out")
                 continue
             if key in seen:
-                self.report(key_node, path + (key,),
+                self.report(key_node, (*path, key),
                             f"duplicate key '{key}' (first on line {seen[key]}); keep one")
                 continue
             seen[key] = key_node.start_mark.line + 1
@@ -114,7 +122,7 @@ class Walker:
                 hint = suggest(key, fields) or f" (expected one of: {', '.join(fields)})"
                 self.report(key_node, path, f"unknown key '{key}'{hint}")
                 continue
-            value = self.value(value_node, field.spec, path + (key,))
+            value = self.value(value_node, field.spec, (*path, key))
             if value is not BAD:
                 out[key] = value
         for key, field in fields.items():
@@ -138,7 +146,7 @@ class Walker:
             self.report(node, path, f"takes at most {spec.max} items, found {len(items)}")
         out = []
         for i, item in enumerate(items):
-            value = self.value(item, spec.item, path + (i,))
+            value = self.value(item, spec.item, (*path, i))
             if value is not BAD:
                 out.append(value)
         return out
@@ -146,7 +154,8 @@ class Walker:
     def _wrong_scalar(self, node: yaml.ScalarNode, path: Path, expected: str) -> object:
         raw = node.value
         if node.tag == NULL:
-            self.report(node, path, f"is empty; expected {expected} (give a value or remove the key)")
+            self.report(node, path,
+                        f"is empty; expected {expected} (give a value or remove the key)")
         elif node.tag == INT and ":" in raw:
             self.report(node, path, f"'{raw}' is read by YAML 1.1 as a base-60 number; "
                                     f"expected {expected}: put it in quotes (\"{raw}\")")
@@ -216,7 +225,8 @@ class Walker:
             self.report(node, path, f"'{raw}' is text to YAML 1.1 readers; write "
                                     f"{float(raw):g} or {mantissa}.0e{sign}{exponent}")
         elif node.tag == STR and node.style and (_INT.match(raw) or _FLOAT.match(raw)):
-            self.report(node, path, f"expected a number, found the text \"{raw}\"; remove the quotes")
+            self.report(node, path,
+                        f"expected a number, found the text \"{raw}\"; remove the quotes")
         elif node.tag == INT:
             self.report(node, path, f"'{raw}' is not a plain decimal number; write it in decimal "
                                     "digits (YAML 1.1 reads leading zeros, '_', ':' and 0x oddly)")
@@ -257,7 +267,8 @@ def check_references(walker: Walker) -> None:
         if first is not None:
             walker.report(node, path, f"duplicate {kind} id '{value}' (first on line {first})")
         elif kind == "partner" and value == "all":
-            walker.report(node, path, "'all' is reserved (it means every partner); choose another id")
+            walker.report(node, path,
+                          "'all' is reserved (it means every partner); choose another id")
         else:
             declared[kind][value] = node.start_mark.line + 1
     for kind, value, path, node in walker.refs:
@@ -320,7 +331,8 @@ def validate(root: yaml.Node, path: str) -> tuple[dict[str, Any] | None, list[Pr
     problems = sorted(walker.problems)
     if len(problems) > MAX_PROBLEMS:
         last = problems[MAX_PROBLEMS - 1]
-        problems = problems[: MAX_PROBLEMS - 1] + [
-            Problem(path, last.line, last.column, "",
-                    f"{len(problems) - MAX_PROBLEMS + 1} more problems not shown; fix these first")]
+        more = len(problems) - MAX_PROBLEMS + 1
+        problems = [*problems[: MAX_PROBLEMS - 1],
+                    Problem(path, last.line, last.column, "",
+                            f"{more} more problems not shown; fix these first")]
     return (None if problems else data), problems
