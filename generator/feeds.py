@@ -48,10 +48,16 @@ def feed_files(charters: Sequence[Charter], today: dt.date, *,
         "pledges.ics": pledges_ics(charters, today, site_url=site_url),
         SCHEMA_PATH: published_schema(),
     }
-    for partner_id in sorted({p.id for c in charters for p in c.partners}):
+    # Each partner's feeds read only its own charters, so the work stays linear.
+    involved: dict[str, list[Charter]] = {}
+    for charter in charters:
+        for partner in charter.partners:
+            involved.setdefault(partner.id, []).append(charter)
+    for partner_id in sorted(involved):
         base = f"partners/{partner_id}/"
-        files[base + "pledges.csv"] = pledges_csv(charters, today, partner_id)
-        files[base + "pledges.ics"] = pledges_ics(charters, today, partner_id, site_url=site_url)
+        own = involved[partner_id]
+        files[base + "pledges.csv"] = pledges_csv(own, today, partner_id)
+        files[base + "pledges.ics"] = pledges_ics(own, today, partner_id, site_url=site_url)
     return dict(sorted(files.items()))
 
 
@@ -187,17 +193,18 @@ def ics_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """One content line, folded so no physical line exceeds 75 octets, CRLF-terminated."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
     parts: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        # Split between characters, never inside one: a UTF-8 sequence must stay whole.
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = "", 0, 74  # continuation lines start with a space
-        current += char
-        size += width
-    parts.append(current)
+    start, limit = 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        # Split between characters, never inside one: back off over UTF-8 continuation bytes.
+        while end < len(data) and data[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # continuation lines start with a space
     return "\r\n ".join(parts) + "\r\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -49,7 +50,9 @@ class Extras:
 def _finalize(value: Any) -> Markup:
     # Every {{ }} is escaped as one-line text unless it is already Markup: our own macros,
     # template literals and the output of the `block`, `id` and `svg` filters.
-    return value if isinstance(value, Markup) else Markup(text.inline(value))
+    if isinstance(value, Markup):
+        return value
+    return Markup(text.inline(value))
 
 
 def _join(items: Iterable[Any], separator: str = "") -> Markup:
@@ -61,8 +64,12 @@ def _replace(value: Any, old: str, new: str) -> Markup:
     return Markup(text.inline(str(value).replace(old, new)))
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The one Jinja environment: templates are ours, values are data."""
+    """The one Jinja environment: templates are ours, values are data.
+
+    Made once per process, so `mkdocs serve` does not recompile the templates on every save.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -118,8 +125,9 @@ def inline_svg(svg: str) -> Markup:
 
 def figure(svg: str) -> Markup:
     """An SVG on a line of its own. Markdown does not know <svg> as a block, so a <div> around
-    it makes the whole picture one raw HTML block that Markdown leaves alone."""
-    return Markup(f'<div class="cc-figure">{inline_svg(svg)}</div>')
+    it makes the whole picture one raw HTML block that Markdown leaves alone (the templates
+    keep it at the start of a line with blank lines around; tests/test_safety.py checks)."""
+    return Markup(f'<div class="cc-figure">{svg}</div>')
 
 
 def text_equivalent(summary: str, sentences: Iterable[str]) -> Markup:
@@ -194,7 +202,8 @@ def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Ex
     common = {"today": today, "extras": extras, "to_names": to_names,
               "status_counts": status_counts, "reaches": reaches, "measured_by": measured_by,
               "percent": percent, "involved_ids": involved_ids,
-              "off_track_metrics": off_track_metrics}
+              "off_track_metrics": off_track_metrics, "pledge_table": pledge_table,
+              "register_table": register_table}
     pages: dict[str, str] = {}
     pages["index.md"] = env.get_template("home.md.j2").render(
         charters=charters, rows=rows, partners=partners, **common)
@@ -221,6 +230,38 @@ def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Ex
             received=sorted(received[pid], key=lambda r: r.sort_key),
             charters=involved[pid], **common)
     return pages
+
+
+def register_table(rows: Iterable[PledgeRow]) -> Markup:
+    """The register: every pledge, each row marked with what its filter script reads."""
+    e = text.inline
+    lines = ["| Pledge | Charter | By | To | Commitment | Owner | Due | Status |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        p, c = r.pledge, r.charter
+        flag = ' <span class="cc-badge cc-overdue">⚠ Overdue</span>' if r.overdue else ""
+        lines.append(f'| <span data-cc-row data-status="{p.status}" data-partners='
+                     f'"{involved_ids(r)}"></span>[{e(p.id)}](../charters/{c.id}/index.md#{p.id})'
+                     f" | {e(c.title)} | {e(c.partner(p.by).name)} | "
+                     f"{e(', '.join(to_names(c, p)))} | {e(p.text)} | {e(p.owner)} | "
+                     f"{p.due or '–'} | {status_badge(p.status)}{flag} |")
+    return Markup("\n".join(lines))
+
+
+def pledge_table(rows: Iterable[PledgeRow], root: str, by: bool = False) -> Markup:
+    """A Markdown table of pledges across charters (a partner page has hundreds of rows, so
+    this is plain Python rather than a template loop: several times faster, same escaping)."""
+    e = text.inline
+    lines = [f"| Pledge | Charter | {'By' if by else 'To'} | Commitment | Owner | Due | Status |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        p, c = r.pledge, r.charter
+        who = c.partner(p.by).name if by else ", ".join(to_names(c, p))
+        flag = ' <span class="cc-badge cc-overdue">⚠ Overdue</span>' if r.overdue else ""
+        lines.append(f"| [{e(p.id)}]({root}charters/{c.id}/index.md#{p.id}) | {e(c.title)} | "
+                     f"{e(who)} | {e(p.text)} | {e(p.owner)} | {p.due or '–'} | "
+                     f"{status_badge(p.status)}{flag} |")
+    return Markup("\n".join(lines) + "\n")
 
 
 def by_partner(charters: Sequence[Charter], rows: Iterable[PledgeRow]) -> tuple[

@@ -9,6 +9,7 @@ reference cannot open a tag, a link, a heading, an admonition, a table cell or a
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Characters that start Markdown, extension or template syntax anywhere in a line.
@@ -21,6 +22,7 @@ _INLINE = str.maketrans({**_ANYWHERE, **{chr(k): v for k, v in _CONTROLS.items()
 _LEADING = {c: f"&#{ord(c)};" for c in "-.>%/"}
 
 _SPACE = re.compile(r"\s+")
+_NUMBERED = re.compile(r"^(\d+)\.")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
@@ -31,12 +33,18 @@ _BLOCK_START = re.compile(r"^( {0,3})(#|!!!|\?\?\?|===|///|\+\+\+|(?:=+|-+)\s*$)
 
 def inline(text: object) -> str:
     """A one-line field: whitespace folded, every syntax character shown as itself."""
-    folded = _SPACE.sub(" ", str(text))
-    out = folded.translate(_INLINE)
+    return _inline(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inline(text: str) -> str:
+    # Cached: a site repeats the same names, dates and owners on many pages.
+    out = _SPACE.sub(" ", text).translate(_INLINE)
     if out and out[0] in _LEADING:
         out = _LEADING[out[0]] + out[1:]
-    # "1. " at the start of a line would open a numbered list
-    return re.sub(r"^(\d+)\.", r"\1&#46;", out)
+    elif out[:1].isdigit():
+        out = _NUMBERED.sub(r"\1&#46;", out)  # "1. " would open a numbered list
+    return out
 
 
 def safe_url(url: str) -> bool:
