@@ -70,8 +70,8 @@ def _plain(part: str) -> str:
     Backslashes and backticks become references too, so no escape or stray backtick can make
     Markdown see a code span, or the end of one, where this function did not.
     """
-    part = (part.translate(_CONTROLS).replace("&", "&amp;").replace("<", "&lt;").replace("\\", "&#92;")
-            .replace("`", "&#96;").replace("~", "&#126;").replace("{", "&#123;")
+    part = (part.translate(_CONTROLS).replace("&", "&amp;").replace("<", "&lt;")
+            .replace("\\", "&#92;").replace("`", "&#96;").replace("~", "&#126;").replace("{", "&#123;")
             .replace("}", "&#125;").replace("![", "&#33;["))
     return _neutralise_links(part)
 
