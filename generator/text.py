@@ -71,8 +71,8 @@ def _plain(part: str) -> str:
     Markdown see a code span, or the end of one, where this function did not.
     """
     part = (part.translate(_CONTROLS).replace("&", "&amp;").replace("<", "&lt;")
-            .replace("\\", "&#92;").replace("`", "&#96;").replace("~", "&#126;").replace("{", "&#123;")
-            .replace("}", "&#125;").replace("![", "&#33;["))
+            .replace("\\", "&#92;").replace("`", "&#96;").replace("~", "&#126;")
+            .replace("{", "&#123;").replace("}", "&#125;").replace("![", "&#33;["))
     return _neutralise_links(part)
 
 
