@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import os
 import pstats
 import statistics
@@ -24,11 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from generate import check, generate, write
+from timing import best_of
 
 from generator.source import parse_charter
 
@@ -49,19 +48,6 @@ def ours(files: list[tuple[bytes, str]]) -> None:
         charter, problems = parse_charter(data, path)
         if charter is None or problems:
             raise AssertionError(f"{path} did not validate: {problems[:1]}")
-
-
-def best_of(runs: int, work: dict[str, Callable[[], None]]) -> dict[str, float]:
-    """Best wall time of each piece of work over `runs` rounds, alternating the order."""
-    best = dict.fromkeys(work, float("inf"))
-    names = list(work)
-    for i in range(runs):
-        for name in names if i % 2 == 0 else reversed(names):
-            gc.collect()
-            start = time.perf_counter()
-            work[name]()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
 
 
 def wall_times(command: list[str], runs: int, env: dict[str, str]) -> list[float]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import gc
 import logging
 import os
 import pstats
@@ -27,7 +26,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ import yaml
 from generate import check, generate, write
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from timing import best_of
 
 from generator.publish import build_outputs
 
@@ -89,19 +88,6 @@ def mkdocs_build(config_file: Path) -> None:
     """One full `mkdocs build` of the project, into its own site/ folder."""
     config = load_config(config_file=str(config_file), site_dir=str(config_file.parent / "site"))
     build(config)
-
-
-def best_of(runs: int, work: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Best wall time of each piece of work over `runs` rounds, alternating the order."""
-    best = dict.fromkeys(work, float("inf"))
-    names = list(work)
-    for i in range(runs):
-        for name in names if i % 2 == 0 else reversed(names):
-            gc.collect()
-            start = time.perf_counter()
-            work[name]()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
 
 
 def profile(config_file: Path, lines: int) -> None:
