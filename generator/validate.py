@@ -7,6 +7,7 @@ column. Cross-references (partners, metrics, unique ids) are checked after the w
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,6 +27,7 @@ _BARE_EXPONENT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _KIND = {BOOL: "a boolean", INT: "a number", FLOAT: "a number", NULL: "empty (null)",
          TIMESTAMP: "a date"}
+MAX_NUMBER_CHARS = 30
 MAX_PROBLEMS = 100  # per file: past this, the rest is noise from one early mistake
 
 Path = tuple[str | int, ...]
@@ -215,10 +217,19 @@ class Walker:
 
     def _number(self, node: yaml.ScalarNode, path: Path) -> Any:
         raw = node.value.strip()
+        if len(raw) > MAX_NUMBER_CHARS and node.tag in (INT, FLOAT, STR):
+            # Python refuses to convert very long integers, and no measurement needs them.
+            self.report(node, path, f"'{_shown(node)}' is too long for a number "
+                                    f"(at most {MAX_NUMBER_CHARS} characters)")
+            return BAD
         if node.tag == INT and _INT.match(raw):
             return int(raw)
         if node.tag == FLOAT and _FLOAT.match(raw):
-            return float(raw)
+            value = float(raw)
+            if math.isfinite(value):
+                return value
+            self.report(node, path, f"'{raw}' is too large for a number")
+            return BAD
         if node.tag == STR and not node.style and _BARE_EXPONENT.match(raw):
             mantissa, _, exponent = raw.lower().partition("e")
             sign = "" if exponent[0] in "+-" else "+"
