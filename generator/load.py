@@ -13,7 +13,7 @@ import yaml
 from generator.errors import Problem
 
 # A charter is a few kilobytes; a file this large is a mistake or an attack, not a charter.
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 1024 * 1024
 
 try:
     _Loader: type = yaml.CSafeLoader

@@ -121,6 +121,8 @@ class Walker:
             seen[key] = key_node.start_mark.line + 1
             field = fields.get(key)
             if field is None:
+                if len(self.problems) >= MAX_PROBLEMS:
+                    continue  # past the cap nothing more is shown: skip the costly suggestion
                 hint = suggest(key, fields) or f" (expected one of: {', '.join(fields)})"
                 self.report(key_node, path, f"unknown key '{key}'{hint}")
                 continue

@@ -62,7 +62,7 @@ def test_a_huge_file_is_refused_before_parsing() -> None:
     from generator.source import parse_charter
 
     _, problems = parse_charter(b"title: x\n" + b"# padding\n" * 500_000, "big.yaml")
-    assert [p.message for p in problems] == ["file is 5,000,009 bytes; the limit is 4,194,304"]
+    assert [p.message for p in problems] == ["file is 5,000,009 bytes; the limit is 1,048,576"]
 
 
 def test_unknown_partner_suggests_the_closest_declared_id(in_root: Path) -> None:
