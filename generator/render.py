@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from generator import text
 from generator.model import Charter, Mechanism, Metric, Partner, Pledge
+from generator.spec import STAGE_LABELS
 
 STATUS_LABELS = {"proposed": "Proposed", "active": "Active", "at-risk": "At risk", "met": "Met",
                  "missed": "Missed", "withdrawn": "Withdrawn"}
@@ -22,9 +23,6 @@ STATUS_LABELS = {"proposed": "Proposed", "active": "Active", "at-risk": "At risk
 STATUS_SYMBOLS = {"proposed": "○", "active": "◐", "at-risk": "⚠", "met": "✓", "missed": "✗",
                   "withdrawn": "–"}
 TRACK_SYMBOLS = {"met": "✓", "on track": "↗", "off track": "⚠", "no data": "–"}
-STAGES = {"convene": "Bring the group together", "balance": "Balance their perspectives",
-          "adapt": "Adapt yourself to the group's needs", "focus": "Focus the group",
-          "future": "Take them toward a collaborative vision of the future"}
 SECTORS = {"health": "Health", "education": "Education", "social-care": "Social care",
            "local-government": "Local government", "voluntary": "Voluntary", "research": "Research",
            "industry": "Industry", "other": "Other"}
@@ -90,8 +88,8 @@ def environment() -> jinja2.Environment:
     env.filters["figure"] = figure
     env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number
-    env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGES, SECTORS=SECTORS, MODES=MODES,
-                       TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape,
+    env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGE_LABELS, SECTORS=SECTORS,
+                       MODES=MODES, TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape,
                        text_equivalent=text_equivalent)
     return env
 

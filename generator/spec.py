@@ -17,6 +17,14 @@ REVIEWER_PATTERN = (r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-
                     r"|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 STAGES = ("convene", "balance", "adapt", "focus", "future")
+# The partner leader's task at each stage, in the words of the practice the product follows.
+STAGE_LABELS = {
+    "convene": "Bring the group together",
+    "balance": "Balance their perspectives",
+    "adapt": "Adapt yourself to the group's needs",
+    "focus": "Focus the group",
+    "future": "Take them toward a collaborative vision of the future",
+}
 SECTORS = ("health", "education", "social-care", "local-government", "voluntary", "research",
            "industry", "other")
 STATUSES = ("proposed", "active", "at-risk", "met", "missed", "withdrawn")

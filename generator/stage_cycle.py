@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from generator.spec import STAGES
+from generator.spec import STAGE_LABELS, STAGES
 from generator.svgbase import (
     Box,
     bounds,
@@ -18,14 +18,6 @@ from generator.svgbase import (
     uid,
     wrap,
 )
-
-STAGE_LABELS = {
-    "convene": "Bring the group together",
-    "balance": "Balance their perspectives",
-    "adapt": "Adapt yourself to the group's needs",
-    "focus": "Focus the group",
-    "future": "Take them toward a collaborative vision of the future",
-}
 
 
 def stage_cycle(stage: str | None, *, scope: str = "") -> str:

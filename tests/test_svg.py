@@ -24,7 +24,7 @@ from generator.model import (
     Vision,
 )
 from generator.source import parse_charter, read_all
-from generator.stage_cycle import STAGE_LABELS
+from generator.spec import STAGE_LABELS
 from generator.svgbase import wrap
 
 ROOT = Path(__file__).resolve().parent.parent
