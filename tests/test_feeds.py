@@ -1,7 +1,7 @@
 """Feeds: charters.json against its schema, pledges.csv for spreadsheets, pledges.ics for calendars.
 
 Golden files live in tests/cases/feeds/golden/; regenerate them with
-`CHARTERS_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_feeds.py` and review the diff.
+`.venv/bin/python -m pytest tests/test_feeds.py --update-golden` and review the diff.
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
 from jsonschema import Draft202012Validator
 
+from conftest import ROOT, check_golden
 from generator import spec
 from generator.feeds import (
     CSV_COLUMNS,
@@ -33,10 +32,8 @@ from generator.feeds import (
 from generator.model import Charter
 from generator.source import parse_charter, read_all
 
-ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases" / "feeds"
 TODAY = dt.date(2026, 8, 1)
-UPDATE = os.environ.get("CHARTERS_UPDATE_GOLDEN") == "1"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -395,12 +392,7 @@ def test_feeds_match_the_golden_files() -> None:
     files = feed_files(charters, TODAY)
     del files[SCHEMA_PATH]  # the schema is its own reviewed file
     golden = CASES / "golden"
-    if UPDATE:
-        for path, data in files.items():
-            (golden / path).parent.mkdir(parents=True, exist_ok=True)
-            (golden / path).write_bytes(data)
-    on_disk = {p.relative_to(golden).as_posix(): p.read_bytes()
-               for p in sorted(golden.rglob("*")) if p.is_file()}
-    assert sorted(on_disk) == sorted(files)
     for path, data in files.items():
-        assert data == on_disk[path], f"{path} differs; rerun with CHARTERS_UPDATE_GOLDEN=1"
+        check_golden(golden / path, data)
+    on_disk = sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*") if p.is_file())
+    assert on_disk == sorted(files), "golden files for feeds that no longer exist: remove them"

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, check_golden
 from generator.responses import (
     check_folders,
     check_response_file,
@@ -17,9 +16,7 @@ from generator.responses import (
 )
 from generator.source import read_all
 
-ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases" / "responses"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # regenerate expected.txt, review the git diff
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +33,7 @@ def test_each_bad_response_reports_the_expected_problems(case, charter):
     response, problems = parse_response((folder / "response.yaml").read_bytes(), path, charter)
     assert response is None
     got = "".join(f"{p}\n" for p in problems)
-    expected = folder / "expected.txt"
-    if UPDATE or not expected.exists():
-        expected.write_text(got)
-    assert got == expected.read_text()
+    check_golden(folder / "expected.txt", got)
 
 
 def test_a_good_response_loads_with_words_and_a_default_round(charter):
