@@ -11,25 +11,29 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from generator import svg
+from generator.assessments import check_charter_assessments
 from generator.errors import ChartersError, Problem
+from generator.feeds import feed_files
+from generator.history import collect, history_markdown, last_changed
 from generator.model import Charter
 from generator.render import Extras, render_site
+from generator.responses import load_responses
+from generator.selfassess import self_assessment_markdown
 from generator.source import read_all
 
 log = logging.getLogger("mkdocs.plugins.charters")
 
 
-def pictures() -> dict[str, object]:
-    """The build-time SVG functions, when the pictures module is present."""
-    try:
-        from generator import svg
-    except ImportError:  # pragma: no cover - arrives with the pictures work
-        return {}
-    return {name: getattr(svg, name) for name in
-            ("engagement_map", "engagement_text", "metric_chart", "sparkline", "stage_cycle")
-            if hasattr(svg, name)}
+# The build-time pictures the templates draw, by the name they use.
+PICTURES: dict[str, Callable[..., Any]] = {
+    "engagement_map": svg.engagement_map, "engagement_text": svg.engagement_text,
+    "metric_chart": svg.metric_chart, "sparkline": svg.sparkline, "stage_cycle": svg.stage_cycle,
+}
 
 
 def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
@@ -41,10 +45,9 @@ def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
     if problems:
         raise ChartersError(problems)
     history_pages, last_changed = _history(charters_dir, charters) if history else ({}, {})
-    feeds = _feeds(charters, today)
+    feeds = feed_files(charters, today)
     extras = Extras(self_assessment=self_assessment, history=history_pages,
-                    last_changed=last_changed, pictures=pictures(),  # type: ignore[arg-type]
-                    feeds=bool(feeds))
+                    last_changed=last_changed, pictures=PICTURES, feeds=True)
     outputs: dict[str, str | bytes] = dict(render_site(charters, today, extras))
     outputs.update(feeds)
     return charters, outputs
@@ -52,22 +55,12 @@ def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
 
 def _self_assessments(charters_dir: Path, charters: list[Charter], today: dt.date,
                       threshold: int, pages: dict[str, str]) -> list[Problem]:
-    try:
-        from generator.responses import load_responses
-        from generator.selfassess import self_assessment_markdown
-    except ImportError:  # pragma: no cover - arrives with the self-assessment work
-        return []
     responses, problems = load_responses(charters_dir, charters)
-    try:
-        from generator.assessments import check_charter_assessments
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        for charter in charters:
-            if charter.assessments:  # nothing to cross-check otherwise
-                # Its own bytes, so positions are right wherever the build runs from.
-                source = (charters_dir / f"{charter.id}.yaml").read_bytes()
-                problems += check_charter_assessments(charter, source)
+    for charter in charters:
+        if charter.assessments:  # nothing to cross-check otherwise
+            # Its own bytes, so positions are right wherever the build runs from.
+            source = (charters_dir / f"{charter.id}.yaml").read_bytes()
+            problems += check_charter_assessments(charter, source)
     for charter in charters:
         pages[charter.id] = self_assessment_markdown(
             charter, responses.get(charter.id, []), today, threshold)
@@ -76,8 +69,6 @@ def _self_assessments(charters_dir: Path, charters: list[Charter], today: dt.dat
 
 def _history(charters_dir: Path, charters: list[Charter]
              ) -> tuple[dict[str, str], dict[str, dict[str, dt.date]]]:
-    from generator.history import collect, history_markdown, last_changed
-
     folder = charters_dir.resolve()
     found = collect(folder.parent, folder)
     if not found.available:
@@ -87,14 +78,6 @@ def _history(charters_dir: Path, charters: list[Charter]
     pages = {c.id: history_markdown(c, found) for c in charters}
     changed = {c.id: last_changed(found, c.id) for c in charters} if found.available else {}
     return pages, changed
-
-
-def _feeds(charters: list[Charter], today: dt.date) -> dict[str, bytes]:
-    try:
-        from generator.feeds import feed_files
-    except ImportError:  # pragma: no cover - arrives with the feeds work
-        return {}
-    return feed_files(charters, today)
 
 
 def write_markdown(charters_dir: Path, out: Path, today: dt.date) -> int:
