@@ -14,7 +14,7 @@ from generator.changes import to_json, to_markdown
 from generator.compare import ChangeSet, compare
 from generator.errors import ChartersError, Problem, UsageError
 from generator.model import Charter
-from generator.source import find, parse_charter
+from generator.source import find, parse_charter, read_input
 
 
 def _parsed(blobs: Iterable[tuple[str, bytes | None]]) -> tuple[list[Charter], list[Problem]]:
@@ -33,7 +33,11 @@ def _parsed(blobs: Iterable[tuple[str, bytes | None]]) -> tuple[list[Charter], l
 def _at(root: Path, commit: str | None, folder: str) -> tuple[list[Charter], list[Problem]]:
     if commit is None:  # the working tree, read like `charters validate` reads it
         files, _ = find([root / folder])
-        return _parsed((f.relative_to(root).as_posix(), f.read_bytes()) for f in files)
+        read = [(f.relative_to(root).as_posix(), read_input(f, f.relative_to(root).as_posix()))
+                for f in files]
+        refused = [p for _, (_, found) in read for p in found]  # links, special files
+        charters, problems = _parsed((name, data) for name, (data, _) in read if data is not None)
+        return charters, refused + problems
     names = [n for n in git.list_files(root, commit, folder) if n.endswith(".yaml")]
     blobs = git.read_blobs(root, [f"{commit}:{n}" for n in names])
     return _parsed((n, blobs[f"{commit}:{n}"]) for n in names)

@@ -6,8 +6,6 @@ from them, so positions cost almost nothing over a plain `yaml.load`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
 from generator.errors import Problem
@@ -97,13 +95,3 @@ def load_bytes(data: bytes, path: str) -> tuple[yaml.Node | None, list[Problem]]
     if text is None:
         return None, problems
     return compose(text, path)
-
-
-def load_file(path: Path, display: str | None = None) -> tuple[yaml.Node | None, list[Problem]]:
-    """Load one YAML file from disk; `display` is the path shown in problems."""
-    shown = display if display is not None else str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return None, [_problem(shown, 1, 1, f"cannot read file: {e.strerror}")]
-    return load_bytes(data, shown)

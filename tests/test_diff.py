@@ -152,6 +152,14 @@ def test_a_yaml_error_on_either_side_is_reported_with_its_position(repo: Repo,
     assert err.startswith("charters/harbour.yaml:5:10: YAML syntax:")
 
 
+def test_a_link_in_the_working_tree_is_refused_not_read(repo: Repo, capsys: Any) -> None:
+    (repo.root / "charters" / "zero.yaml").symlink_to("/dev/zero")
+    code, out, err = run(capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == ("charters/zero.yaml:1:1: is a symbolic link; charters and "
+                                   "responses must be plain files")
+
+
 def test_a_partner_joining_is_listed_and_must_sign_pledges_made_to_all(repo: Repo,
                                                                        capsys: Any) -> None:
     edit(repo, "vision:\n", "  - id: harbour-council\n    name: Harbour Council\n"
