@@ -60,33 +60,49 @@ _EVENT = re.compile(r"\son[a-z]+\s*=", re.I)
 _URL_VALUE = re.compile(r"\s(?:href|src|action|formaction|xlink:href|data|poster)\s*=\s*"
                         r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame"}
+_DANGEROUS_URL = re.compile(r"(?:javascript|vbscript|data):", re.I)
+_WHOLE_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^>]*)?>")  # _TAG without its groups
 
 
-def unsafe_html(page: str) -> list[str]:
+def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
     """Live markup in a page's content HTML: what no charter text may ever produce.
 
     The tree processor above cannot see raw HTML, which Markdown puts back after it runs, so
     the plugin runs this on every page's final HTML and fails the build on any finding.
     Charter text never contains a raw '<' (text.py escapes it), so every tag here is ours.
+
+    `clean` holds tags already found harmless: a site repeats the same few thousand tags on
+    every page, so a build checks each distinct tag once, and a page costs one regex scan.
     """
+    tags = set(_WHOLE_TAG.findall(page))
+    if clean is not None:
+        tags -= clean
+    found: list[str] = []
+    for tag in sorted(tags):
+        match = _TAG.match(tag)
+        assert match is not None  # the same pattern found it
+        findings = _findings(match.group(1).lower(), match.group(2))
+        if findings:
+            found += findings
+        elif clean is not None:
+            clean.add(tag)
+    return found
+
+
+def _findings(name: str, attributes: str | None) -> list[str]:
     found = []
-    for match in _TAG.finditer(page):
-        name, attributes = match.group(1).lower(), match.group(2)
-        if name in _LIVE:
-            found.append(f"<{name}> element")
-        if not attributes:
-            continue
-        if "&" in attributes:  # the browser decodes references in attributes: so do we
-            attributes = html.unescape(attributes)
-        # Cheap substring tests first: most tags have neither, and a site has millions of tags.
-        lowered = attributes.lower()
-        if "on" in lowered and _EVENT.search(attributes):
-            found.append(f"event attribute in <{name}>")
-        if ":" not in attributes:
-            continue
+    if name in _LIVE:
+        found.append(f"<{name}> element")
+    if not attributes:
+        return found
+    if "&" in attributes:  # the browser decodes references in attributes: so do we
+        attributes = html.unescape(attributes)
+    if _EVENT.search(attributes):
+        found.append(f"event attribute in <{name}>")
+    if ":" in attributes:
         for quoted in _URL_VALUE.findall(attributes):
             url = "".join(quoted)
-            if re.match(r"(?:javascript|vbscript|data):", _CONTROL.sub("", url), re.I):
+            if _DANGEROUS_URL.match(_CONTROL.sub("", url)):
                 found.append(f"'{url.strip()[:40]}' link in <{name}>")
     return found
 

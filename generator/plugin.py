@@ -85,11 +85,12 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             file.edit_uri = None  # a virtual page has no source of its own to edit
             files.append(file)
         self.charters_rel = charters_rel.replace(os.sep, "/")
+        self.clean_tags: set[str] = set()  # tags unsafe_html found harmless in this build
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        found = unsafe_html(html)
+        found = unsafe_html(html, self.clean_tags)
         if found:
             # Fail closed: a page with live markup is never published.
             raise PluginError(f"charters: refusing to publish {page.file.src_uri}: it holds "

@@ -122,6 +122,26 @@ def test_the_last_line_passes_ordinary_content() -> None:
     assert unsafe_html(ordinary) == []
 
 
+@pytest.mark.parametrize(("page", "finding"), [
+    ('<p><img src="x" onerror="alert(1)"></p>', "event attribute in <img>"),
+    ("<script>alert(1)</script>", "<script> element"),
+    ('<a href="javascript&#58;alert(1)">x</a>', "'javascript:alert(1)' link in <a>"),
+])
+def test_the_last_line_remembers_only_harmless_tags(page: str, finding: str) -> None:
+    # The plugin shares one set of harmless tags across a build's pages: a dangerous tag must
+    # never join it, and a page repeating one is still caught.
+    from generator.mdsafety import unsafe_html
+
+    clean: set[str] = set()
+    ordinary = '<p class="x"><a href="../y/">y</a></p>'
+    assert unsafe_html(ordinary, clean) == []
+    assert clean == {'<p class="x">', '<a href="../y/">'}
+    for _ in range(2):
+        assert any(f.startswith(finding) for f in unsafe_html(ordinary + page, clean))
+    assert clean
+    assert all(unsafe_html(tag) == [] for tag in clean)
+
+
 def test_the_tree_processor_decodes_references_before_judging_a_link() -> None:
     rendered = markdown.markdown("[x](javascript&#58;alert(1))",
                                  extensions=["generator.mdsafety"])
