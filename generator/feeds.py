@@ -20,7 +20,8 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -42,14 +43,20 @@ _SUMMARY_CHARS = 60
 def feed_files(charters: Sequence[Charter], today: dt.date, *,
                site_url: str | None = None) -> dict[str, bytes]:
     """Every feed keyed by its site-relative path, in path order."""
+    return {path: make() for path, make in feed_plan(charters, today, site_url=site_url).items()}
+
+
+def feed_plan(charters: Sequence[Charter], today: dt.date, *,
+              site_url: str | None = None) -> dict[str, Callable[[], bytes]]:
+    """Every feed's path, in path order, with the call that makes it."""
     # Each pledge's CSV line and calendar event are made once and shared by every feed that
     # lists it: the whole register, its maker's and each recipient's.
     made = _Made(today, site_url)
-    files = {
-        "charters.json": charters_json(charters, today),
-        "pledges.csv": pledges_csv(charters, today, made=made),
-        "pledges.ics": pledges_ics(charters, today, site_url=site_url, made=made),
-        SCHEMA_PATH: published_schema(),
+    plan: dict[str, Callable[[], bytes]] = {
+        "charters.json": partial(charters_json, charters, today),
+        "pledges.csv": partial(pledges_csv, charters, today, made=made),
+        "pledges.ics": partial(pledges_ics, charters, today, site_url=site_url, made=made),
+        SCHEMA_PATH: published_schema,
     }
     # Each partner's feeds read only its own charters, so the work stays linear.
     involved: dict[str, list[Charter]] = {}
@@ -59,10 +66,10 @@ def feed_files(charters: Sequence[Charter], today: dt.date, *,
     for partner_id in sorted(involved):
         base = f"partners/{partner_id}/"
         own = involved[partner_id]
-        files[base + "pledges.csv"] = pledges_csv(own, today, partner_id, made=made)
-        files[base + "pledges.ics"] = pledges_ics(own, today, partner_id, site_url=site_url,
-                                                  made=made)
-    return dict(sorted(files.items()))
+        plan[base + "pledges.csv"] = partial(pledges_csv, own, today, partner_id, made=made)
+        plan[base + "pledges.ics"] = partial(pledges_ics, own, today, partner_id,
+                                             site_url=site_url, made=made)
+    return dict(sorted(plan.items()))
 
 
 def published_schema() -> bytes:

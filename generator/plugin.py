@@ -1,12 +1,13 @@
 """The `charters` MkDocs plugin: publishes every charter as virtual pages.
 
-The only module that imports MkDocs. It reads its options, calls `publish.build_outputs`, and
+The only module that imports MkDocs. It reads its options, calls `publish.plan_outputs`, and
 hands the results to MkDocs; everything that matters happens in plain functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
-from generator.publish import build_outputs, problems_text
+from generator.publish import plan_outputs, problems_text
+from generator.worker import Outputs, WorkerError
 
+log = logging.getLogger("mkdocs.plugins.charters")
 NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
 
 
@@ -36,6 +39,9 @@ class ChartersConfig(Config):
     build_date = c.Optional(c.Type(str))
     assessment_threshold = c.Type(int, default=3)
     history = c.Type(bool, default=True)
+    # Render pages and feeds in a second process while MkDocs converts Markdown (POSIX only;
+    # `mkdocs serve` renders in its own process). False: always in this process.
+    parallel = c.Type(bool, default=True)
 
 
 def build_date(option: str | None, environ: dict[str, str] | os._Environ[str]) -> dt.date:
@@ -55,6 +61,8 @@ def build_date(option: str | None, environ: dict[str, str] | os._Environ[str]) -
 class ChartersPlugin(BasePlugin[ChartersConfig]):
     """Adds charter, partner, register and feed pages generated from `charters_dir`."""
 
+    outputs: Outputs | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = base
@@ -66,24 +74,31 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         if not self.charters_dir.is_dir():
             raise PluginError(f"charters: no charters folder at {self.charters_dir}")
         try:
-            _, outputs = build_outputs(self.charters_dir, self.today,
-                                       threshold=self.config.assessment_threshold,
-                                       history=self.config.history)
+            _, plan = plan_outputs(self.charters_dir, self.today,
+                                   threshold=self.config.assessment_threshold,
+                                   history=self.config.history)
         except ChartersError as e:
             raise PluginError(f"charters: {len(e.problems)} problem(s) in the charters:\n"
                               + problems_text(e.problems)) from e
-        charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
-        for path, content in outputs.items():
+        for path in plan:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"charters: {path} is generated; remove docs/{path}")
+        self._close()
+        self.outputs = Outputs(plan, background=self.config.parallel)
+        log.debug(f"charters: {len(plan)} pages and feeds, rendered "
+                  + ("in a second process" if self.outputs.in_background else "on demand"))
+        for path in plan:
             # Listed from index pages, not the nav that every page renders: the nav stays
             # usable and the build linear with hundreds of charters.
             in_nav = path in NAV_PAGES
-            file = File.generated(config, path, content=content,
-                                  inclusion=InclusionLevel.UNDEFINED if in_nav
-                                  else InclusionLevel.NOT_IN_NAV)
+            file = RenderedFile.generated(config, path, content=PENDING,
+                                          inclusion=InclusionLevel.UNDEFINED if in_nav
+                                          else InclusionLevel.NOT_IN_NAV)
+            assert isinstance(file, RenderedFile)
+            file.outputs = self.outputs
             file.edit_uri = None  # a virtual page has no source of its own to edit
             files.append(file)
+        charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
         self.clean_tags: set[str] = set()  # tags unsafe_html found harmless in this build
         return files
@@ -111,6 +126,51 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                  builder: Any) -> LiveReloadServer:
         server.watch(str(self.charters_dir))
         return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        outputs = getattr(self, "outputs", None)
+        if outputs is not None:
+            outputs.close()
+            self.outputs = None
+
+
+class _Pending(bytes):
+    """The content a RenderedFile is made with: no real content is this very object."""
+
+
+PENDING = _Pending()
+
+
+class RenderedFile(File):
+    """A generated file whose content comes from the renderer when MkDocs first reads it.
+
+    MkDocs reads a file's content through `_content` (`content_string`, `content_bytes`,
+    `copy_file`), so that is where the content is fetched: every reader, MkDocs or another
+    plugin, gets the rendered page, never a placeholder.
+    """
+
+    outputs: Outputs | None = None
+    _value: str | bytes | None = None
+
+    @property
+    def _content(self) -> str | bytes | None:
+        if self._value is None:
+            assert self.outputs is not None
+            try:
+                self._value = self.outputs.get(self.src_uri)
+            except WorkerError as e:
+                raise PluginError(f"charters: {e}") from e
+        return self._value
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._value = None if value is PENDING else value
 
 
 def _charter_of(path: str) -> str | None:

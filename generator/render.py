@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -34,10 +35,10 @@ MODES = {"face-to-face": "Face-to-face", "on-site": "On-site visit", "virtual": 
 class Extras:
     """What other parts of the product add to the pages, each optional."""
 
-    # charter id -> Markdown of its self-assessment page
-    self_assessment: Mapping[str, str] = field(default_factory=dict)
-    # charter id -> Markdown of its history page
-    history: Mapping[str, str] = field(default_factory=dict)
+    # charter id -> the call that renders its self-assessment page's Markdown
+    self_assessment: Mapping[str, Callable[[], str]] = field(default_factory=dict)
+    # charter id -> the call that renders its history page's Markdown
+    history: Mapping[str, Callable[[], str]] = field(default_factory=dict)
     # charter id -> {"" or pledge id -> date it last changed}
     last_changed: Mapping[str, Mapping[str, dt.date]] = field(default_factory=dict)
     # pictures: name -> function returning inline SVG
@@ -194,6 +195,16 @@ def status_counts(pledges: Iterable[Pledge]) -> dict[str, int]:
 def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras()
                 ) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs folder."""
+    return {path: render() for path, render in site_plan(charters, today, extras).items()}
+
+
+def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras()
+              ) -> dict[str, Callable[[], str]]:
+    """Every generated page's path, with the call that renders it.
+
+    Listing the pages is cheap and rendering them is not, so a publisher can list them first
+    and render them later or elsewhere (the plugin renders them in a second process).
+    """
     env = environment()
     rows = pledge_rows(charters, today)
     partners = partner_directory(charters)
@@ -203,32 +214,38 @@ def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Ex
               "off_track_metrics": off_track_metrics, "pledge_table": pledge_table,
               "register_table": register_table,
               "pledge_block": pledge_block, "partner_link": partner_link}
-    pages: dict[str, str] = {}
-    pages["index.md"] = env.get_template("home.md.j2").render(
-        charters=charters, rows=rows, partners=partners, **common)
-    pages["charters/index.md"] = env.get_template("charters.md.j2").render(
-        charters=charters, **common)
     made, received, involved = by_partner(charters, rows)
-    pages["partners/index.md"] = env.get_template("partners.md.j2").render(
-        partners=partners, involved=involved, **common)
-    pages["pledges/index.md"] = env.get_template("register.md.j2").render(
-        rows=sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)), partners=partners, **common)
+    plan: dict[str, Callable[[], str]] = {}
     charter_page = env.get_template("charter.md.j2")
     for charter in charters:
-        pages[f"charters/{charter.id}/index.md"] = charter_page.render(
-            c=charter, overdue={p.id for p in charter.pledges if p.is_overdue(today)},
+        plan[f"charters/{charter.id}/index.md"] = partial(
+            charter_page.render, c=charter,
+            overdue={p.id for p in charter.pledges if p.is_overdue(today)},
             changed=extras.last_changed.get(charter.id, {}), **common)
         if charter.id in extras.self_assessment:
-            pages[f"charters/{charter.id}/self-assessment.md"] = extras.self_assessment[charter.id]
+            plan[f"charters/{charter.id}/self-assessment.md"] = (
+                extras.self_assessment[charter.id])
         if charter.id in extras.history:
-            pages[f"charters/{charter.id}/history.md"] = extras.history[charter.id]
+            plan[f"charters/{charter.id}/history.md"] = extras.history[charter.id]
     partner_page = env.get_template("partner.md.j2")
     for pid, partner in partners.items():
-        pages[f"partners/{pid}/index.md"] = partner_page.render(
-            partner=partner, made=sorted(made[pid], key=lambda r: r.sort_key),
+        plan[f"partners/{pid}/index.md"] = partial(
+            partner_page.render, partner=partner,
+            made=sorted(made[pid], key=lambda r: r.sort_key),
             received=sorted(received[pid], key=lambda r: r.sort_key),
             charters=involved[pid], **common)
-    return pages
+    # The pages that read every charter come last: whoever renders in plan order while
+    # MkDocs reads in it starts with a page that takes milliseconds, not the whole register.
+    plan["index.md"] = partial(env.get_template("home.md.j2").render,
+                               charters=charters, rows=rows, partners=partners, **common)
+    plan["charters/index.md"] = partial(env.get_template("charters.md.j2").render,
+                                        charters=charters, **common)
+    plan["partners/index.md"] = partial(env.get_template("partners.md.j2").render,
+                                        partners=partners, involved=involved, **common)
+    plan["pledges/index.md"] = partial(env.get_template("register.md.j2").render,
+                                       rows=sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)),
+                                       partners=partners, **common)
+    return plan
 
 
 def partner_link(partner: Partner, root: str) -> Markup:

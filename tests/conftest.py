@@ -27,6 +27,13 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["CHARTERS_UPDATE_GOLDEN"] = "1"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests last: Playwright leaves its asyncio executor threads running, and a
+    # process with threads renders a site in-process instead of forking (generator.worker),
+    # so the site tests must run before them to cover the second process as `mkdocs build` does.
+    items.sort(key=lambda item: item.path.name == "test_browser.py")
+
+
 def check_golden(path: Path, actual: str | bytes) -> None:
     """Compare with a golden file, or rewrite it under --update-golden."""
     if os.environ.get("CHARTERS_UPDATE_GOLDEN"):

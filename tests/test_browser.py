@@ -53,7 +53,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+# Module scope: the server's thread and the browser end with this module, so the site builds
+# of later tests run single-threaded, as `mkdocs build` does, and may render in a second process.
+@pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -66,9 +68,10 @@ def server(project: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
+    thread.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     sync = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():

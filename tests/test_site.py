@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import re
 import shutil
 from pathlib import Path
@@ -162,12 +163,18 @@ def test_no_page_loads_anything_from_another_host(example_site: Path) -> None:
 
 
 def test_the_same_charters_and_date_build_byte_identical_html(
-        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    first = site_builder()
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
+    first = site_builder()  # rendered in a second process where the platform can fork
+    if "fork" in multiprocessing.get_all_start_methods():
+        assert "rendered in a second process" in caplog.text
     first_files = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
     shutil.rmtree(first.parent)  # the second build starts from nothing, like a fresh clone
-    again = site_builder()
+    caplog.clear()
+    again = site_builder(parallel=False)  # rendered in the build's own process
+    assert "rendered on demand" in caplog.text
     again_files = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first_files.keys() == again_files.keys()
     # sitemap.xml.gz carries gzip's own timestamp: what MkDocs stamps, not what we render.
@@ -228,3 +235,25 @@ def test_a_page_with_live_markup_is_never_published(tmp_path: Path,
         build(config)
     assert "refusing to publish raw.md: it holds event attribute in <img>" in caplog.text
     assert not (config.parent / "site" / "raw" / "index.html").exists()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_rendering_bug_fails_the_build_and_names_the_page(
+        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture, parallel: bool) -> None:
+    # Validated charters cannot make rendering fail; if a bug does, in either process, the
+    # build stops with the page and the cause rather than publishing a site without it.
+    from generator import render
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("a bug in the partner table")
+
+    if parallel and "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform renders in the build's own process")
+    monkeypatch.setattr(render, "pledge_table", broken)
+    with pytest.raises(Abort if parallel else RuntimeError):
+        site_builder(parallel=parallel)
+    assert "Error reading page 'partners/city-public-health/index.md'" in caplog.text
+    assert "a bug in the partner table" in caplog.text
+    if parallel:
+        assert "charters: rendering partners/city-public-health/index.md failed" in caplog.text
