@@ -95,7 +95,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                                           inclusion=InclusionLevel.UNDEFINED if in_nav
                                           else InclusionLevel.NOT_IN_NAV)
             assert isinstance(file, RenderedFile)
-            file.outputs = self.outputs
+            file.outputs, file.output_path = self.outputs, path
             file.edit_uri = None  # a virtual page has no source of its own to edit
             files.append(file)
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
@@ -156,14 +156,14 @@ class RenderedFile(File):
     """
 
     outputs: Outputs | None = None
+    output_path = ""  # its key in the plan, which stays put if a plugin moves the file
     _value: str | bytes | None = None
 
     @property
     def _content(self) -> str | bytes | None:
-        if self._value is None:
-            assert self.outputs is not None
+        if self._value is None and self.outputs is not None:
             try:
-                self._value = self.outputs.get(self.src_uri)
+                self._value = self.outputs.get(self.output_path)
             except WorkerError as e:
                 raise PluginError(f"charters: {e}") from e
         return self._value
@@ -171,6 +171,12 @@ class RenderedFile(File):
     @_content.setter
     def _content(self, value: str | bytes | None) -> None:
         self._value = None if value is PENDING else value
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy carries its content, not the renderer (a process cannot be copied).
+        state = dict(self.__dict__, _value=self._content)
+        state.pop("outputs", None)
+        return state
 
 
 def _charter_of(path: str) -> str | None:

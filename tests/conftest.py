@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # process with threads renders a site in-process instead of forking (generator.worker),
     # so the site tests must run before them to cover the second process as `mkdocs build` does.
     items.sort(key=lambda item: item.path.name == "test_browser.py")
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Every test, a site build above all, ends the processes it started (generator.worker)."""
+    yield
+    left = multiprocessing.active_children()
+    for process in left:
+        process.kill()
+    assert left == [], f"processes left running: {left}"
 
 
 def check_golden(path: Path, actual: str | bytes) -> None:

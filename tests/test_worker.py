@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
+import signal
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,10 +24,23 @@ needs_fork = pytest.mark.usefixtures("single_threaded")
 @pytest.fixture
 def single_threaded() -> None:
     """Where the platform forks, this process must be fit to: no test may leave a thread."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("this platform cannot fork")
+    if sys.platform != "linux":
+        pytest.skip("renders in the build's own process on this platform")
     assert threading.enumerate() == [threading.main_thread()], "a thread was left running"
     assert can_fork()
+
+
+@pytest.fixture(autouse=True)
+def deadline() -> Iterator[None]:
+    """A hang is a failure here, not a stuck test run."""
+    def expired(*_: object) -> None:
+        raise TimeoutError("the test waited more than 30 s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @needs_fork
@@ -110,3 +126,86 @@ def test_closing_stops_a_background_still_at_work(tmp_path: Path) -> None:
     outputs.close()
     assert not process.is_alive()
     outputs.close()  # twice is harmless
+
+
+@needs_fork
+def test_a_background_that_dies_inside_a_message_fails_instead_of_hanging() -> None:
+    # The child is killed while the pipe is full of a large message only partly read.
+    outputs = Outputs({"a.md": lambda: "x" * 50_000_000})
+    try:
+        time.sleep(0.5)  # long enough to render and start sending
+        os.kill(outputs._process.pid, signal.SIGKILL)
+        with pytest.raises(WorkerError, match=r"stopped \(exit code -9\)"):
+            outputs.get("a.md")
+    finally:
+        outputs.close()
+
+
+@needs_fork
+def test_the_background_ends_when_the_build_process_dies(tmp_path: Path) -> None:
+    # A killed build runs no clean-up: the child must notice on its own and not linger.
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "from generator.worker import Outputs\n"
+        "outputs = Outputs({f'{i}.md': (lambda: 'x' * 1_000_000) for i in range(100)})\n"
+        "print(outputs._process.pid, flush=True)\n"
+        "time.sleep(0.5)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    child = int(result.stdout.split()[0])
+    status = Path(f"/proc/{child}/status")
+    for _ in range(100):
+        if not status.exists() or "\nState:\tZ" in status.read_text(encoding="utf-8"):
+            return  # gone, or a zombie waiting for PID 1 to reap it
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the rendering process outlived its build process")
+
+
+@needs_fork
+def test_an_output_asked_for_again_is_the_same() -> None:
+    # MkDocs reads each file once, but a plugin may copy a file and read the copy.
+    outputs = Outputs({"a.md": lambda: "A", "b.md": lambda: "B"})
+    try:
+        assert [outputs.get("a.md"), outputs.get("b.md"), outputs.get("a.md")] == ["A", "B", "A"]
+    finally:
+        outputs.close()
+
+
+def test_a_fork_that_fails_renders_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.process
+
+    def no_fork(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_fork)
+    outputs = Outputs({"a.md": lambda: "A"})
+    assert not outputs.in_background
+    assert outputs.get("a.md") == "A"
+
+
+@needs_fork
+def test_a_copied_or_moved_page_keeps_its_content(tmp_path: Path) -> None:
+    # Plugins copy Files (copy, deepcopy) and move them (i18n plugins change src_uri).
+    import copy
+
+    from mkdocs.config import load_config
+
+    from conftest import make_project
+    from generator.plugin import PENDING, RenderedFile
+
+    config = load_config(str(make_project(tmp_path / "project")))
+    config.plugins._current_plugin = "charters"  # as during the plugin's on_files
+    outputs = Outputs({"x/index.md": lambda: "# X\n"})
+    try:
+        file = RenderedFile.generated(config, "x/index.md", content=PENDING)
+        assert isinstance(file, RenderedFile)
+        file.outputs, file.output_path = outputs, "x/index.md"
+        shallow, deep = copy.copy(file), copy.deepcopy(file)
+        file.src_uri = "fr/x/index.md"
+        assert file.content_string == shallow.content_string == deep.content_string == "# X\n"
+        assert deep.outputs is None
+    finally:
+        outputs.close()
