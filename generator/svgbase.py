@@ -72,7 +72,7 @@ def uid(kind: str, *parts: str) -> str:
 
 def num(x: float) -> str:
     """A coordinate with at most one decimal."""
-    return f"{x:.1f}".removesuffix(".0").replace("-0", "0") if abs(x) >= 0.05 else "0"
+    return f"{x:.1f}".removesuffix(".0") if abs(x) >= 0.05 else "0"  # never "-0"
 
 
 def coords(xy: list[tuple[float, float]]) -> str:

@@ -357,3 +357,13 @@ GOLDEN = {
 def test_picture_matches_its_golden_file(name: str) -> None:
     """One element a line, so a change reviews as a readable diff (pytest --update-golden)."""
     check_golden(CASES / name, GOLDEN[name]().replace("><", ">\n<") + "\n")
+
+
+@pytest.mark.parametrize(("x", "shown"), [
+    (-0.3, "-0.3"), (-10.5, "-10.5"), (12.0, "12"), (3.14159, "3.1"), (-0.04, "0"), (0.0, "0"),
+    (-0.96, "-1"),
+])
+def test_coordinates_keep_their_sign_and_one_decimal(x: float, shown: str) -> None:
+    from generator.svgbase import num
+
+    assert num(x) == shown
