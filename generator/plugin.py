@@ -134,9 +134,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self._close()
 
     def _close(self) -> None:
-        outputs = getattr(self, "outputs", None)
-        if outputs is not None:
-            outputs.close()
+        if self.outputs is not None:
+            self.outputs.close()
             self.outputs = None
 
 

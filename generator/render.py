@@ -8,7 +8,6 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import jinja2
@@ -24,6 +23,8 @@ STATUS_LABELS = {"proposed": "Proposed", "active": "Active", "at-risk": "At risk
 STATUS_SYMBOLS = {"proposed": "○", "active": "◐", "at-risk": "⚠", "met": "✓", "missed": "✗",
                   "withdrawn": "–"}
 TRACK_SYMBOLS = {"met": "✓", "on track": "↗", "off track": "⚠", "no data": "–"}
+# After a status or a date that is past: words and a symbol, never colour alone.
+OVERDUE_BADGE = Markup(' <span class="cc-badge cc-overdue">⚠ Overdue</span>')
 SECTORS = {"health": "Health", "education": "Education", "social-care": "Social care",
            "local-government": "Local government", "voluntary": "Voluntary", "research": "Research",
            "industry": "Industry", "other": "Other"}
@@ -90,7 +91,8 @@ def environment() -> jinja2.Environment:
     env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number
     env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGE_LABELS, SECTORS=SECTORS,
-                       MODES=MODES, TRACK_SYMBOLS=TRACK_SYMBOLS, html_escape=html.escape,
+                       MODES=MODES, TRACK_SYMBOLS=TRACK_SYMBOLS, OVERDUE_BADGE=OVERDUE_BADGE,
+                       html_escape=html.escape,
                        text_equivalent=text_equivalent)
     return env
 
@@ -218,7 +220,7 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
     plan: dict[str, Callable[[], str]] = {}
     charter_page = env.get_template("charter.md.j2")
     for charter in charters:
-        plan[f"charters/{charter.id}/index.md"] = partial(
+        plan[f"charters/{charter.id}/index.md"] = functools.partial(
             charter_page.render, c=charter,
             overdue={p.id for p in charter.pledges if p.is_overdue(today)},
             changed=extras.last_changed.get(charter.id, {}), **common)
@@ -229,20 +231,20 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
             plan[f"charters/{charter.id}/history.md"] = extras.history[charter.id]
     partner_page = env.get_template("partner.md.j2")
     for pid, partner in partners.items():
-        plan[f"partners/{pid}/index.md"] = partial(
+        plan[f"partners/{pid}/index.md"] = functools.partial(
             partner_page.render, partner=partner,
             made=sorted(made[pid], key=lambda r: r.sort_key),
             received=sorted(received[pid], key=lambda r: r.sort_key),
             charters=involved[pid], **common)
     # The pages that read every charter come last: whoever renders in plan order while
     # MkDocs reads in it starts with a page that takes milliseconds, not the whole register.
-    plan["index.md"] = partial(env.get_template("home.md.j2").render,
+    plan["index.md"] = functools.partial(env.get_template("home.md.j2").render,
                                charters=charters, rows=rows, partners=partners, **common)
-    plan["charters/index.md"] = partial(env.get_template("charters.md.j2").render,
+    plan["charters/index.md"] = functools.partial(env.get_template("charters.md.j2").render,
                                         charters=charters, **common)
-    plan["partners/index.md"] = partial(env.get_template("partners.md.j2").render,
+    plan["partners/index.md"] = functools.partial(env.get_template("partners.md.j2").render,
                                         partners=partners, involved=involved, **common)
-    plan["pledges/index.md"] = partial(env.get_template("register.md.j2").render,
+    plan["pledges/index.md"] = functools.partial(env.get_template("register.md.j2").render,
                                        rows=sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)),
                                        partners=partners, **common)
     return plan
@@ -260,7 +262,7 @@ def pledge_block(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | N
     hottest part of rendering (several times faster, the same escaping: ids are validated,
     every other value goes through `text`)."""
     e = text.inline
-    flag = ' <span class="cc-badge cc-overdue">⚠ Overdue</span>' if overdue else ""
+    flag = OVERDUE_BADGE if overdue else ""
     to = ("All partners" if "all" in pledge.to
           else ", ".join(partner_link(c.partner(pid), root) for pid in pledge.to))
     if pledge.due is None:
@@ -289,7 +291,7 @@ def register_table(rows: Iterable[PledgeRow]) -> Markup:
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         p, c = r.pledge, r.charter
-        flag = ' <span class="cc-badge cc-overdue">⚠ Overdue</span>' if r.overdue else ""
+        flag = OVERDUE_BADGE if r.overdue else ""
         lines.append(f'| <span data-cc-row data-status="{p.status}" data-partners='
                      f'"{involved_ids(r)}"></span>[{e(p.id)}](../charters/{c.id}/index.md#{p.id})'
                      f" | {e(c.title)} | {e(c.partner(p.by).name)} | "
@@ -307,7 +309,7 @@ def pledge_table(rows: Iterable[PledgeRow], root: str, by: bool = False) -> Mark
     for r in rows:
         p, c = r.pledge, r.charter
         who = c.partner(p.by).name if by else ", ".join(to_names(c, p))
-        flag = ' <span class="cc-badge cc-overdue">⚠ Overdue</span>' if r.overdue else ""
+        flag = OVERDUE_BADGE if r.overdue else ""
         lines.append(f"| [{e(p.id)}]({root}charters/{c.id}/index.md#{p.id}) | {e(c.title)} | "
                      f"{e(who)} | {e(p.text)} | {e(p.owner)} | {p.due or '–'} | "
                      f"{status_badge(p.status)}{flag} |")
