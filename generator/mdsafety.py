@@ -61,27 +61,25 @@ _URL_VALUE = re.compile(r"\s(?:href|src|action|formaction|xlink:href|data|poster
                         r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame"}
 _DANGEROUS_URL = re.compile(r"(?:javascript|vbscript|data):", re.I)
-_WHOLE_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^>]*)?>")  # _TAG without its groups
 
 
-def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
+def unsafe_html(page: str, clean: set[tuple[str, str]] | None = None) -> list[str]:
     """Live markup in a page's content HTML: what no charter text may ever produce.
 
     The tree processor above cannot see raw HTML, which Markdown puts back after it runs, so
     the plugin runs this on every page's final HTML and fails the build on any finding.
     Charter text never contains a raw '<' (text.py escapes it), so every tag here is ours.
 
-    `clean` holds tags already found harmless: a site repeats the same few thousand tags on
-    every page, so a build checks each distinct tag once, and a page costs one regex scan.
+    `clean` holds tags (name, attributes) already found harmless: a site repeats the same few
+    thousand tags on every page, so a build checks each distinct tag once, and a page costs
+    one regex scan.
     """
-    tags = set(_WHOLE_TAG.findall(page))
+    tags = set(_TAG.findall(page))
     if clean is not None:
         tags -= clean
     found: list[str] = []
     for tag in sorted(tags):
-        match = _TAG.match(tag)
-        assert match is not None  # the same pattern found it
-        findings = _findings(match.group(1).lower(), match.group(2))
+        findings = _findings(tag[0].lower(), tag[1])
         if findings:
             found += findings
         elif clean is not None:
