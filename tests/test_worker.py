@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -100,10 +100,19 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
 
 
 @needs_fork
-def test_a_background_that_dies_fails_instead_of_hanging() -> None:
-    outputs = Outputs({"a.md": lambda: os._exit(3)})
+@pytest.mark.parametrize(("render", "kill", "code"), [
+    (lambda: os._exit(3), False, "3"),  # dies before it sends anything
+    # killed while the pipe is full of a large message only partly read
+    (lambda: "x" * 50_000_000, True, "-9"),
+])
+def test_a_background_that_dies_fails_instead_of_hanging(
+        render: Callable[[], str], kill: bool, code: str) -> None:
+    outputs = Outputs({"a.md": render})
     try:
-        with pytest.raises(WorkerError, match=r"stopped \(exit code 3\)"):
+        if kill:
+            time.sleep(0.5)  # long enough to render and start sending
+            os.kill(outputs._process.pid, signal.SIGKILL)
+        with pytest.raises(WorkerError, match=rf"stopped \(exit code {code}\)"):
             outputs.get("a.md")
     finally:
         outputs.close()
@@ -126,19 +135,6 @@ def test_closing_stops_a_background_still_at_work(tmp_path: Path) -> None:
     outputs.close()
     assert not process.is_alive()
     outputs.close()  # twice is harmless
-
-
-@needs_fork
-def test_a_background_that_dies_inside_a_message_fails_instead_of_hanging() -> None:
-    # The child is killed while the pipe is full of a large message only partly read.
-    outputs = Outputs({"a.md": lambda: "x" * 50_000_000})
-    try:
-        time.sleep(0.5)  # long enough to render and start sending
-        os.kill(outputs._process.pid, signal.SIGKILL)
-        with pytest.raises(WorkerError, match=r"stopped \(exit code -9\)"):
-            outputs.get("a.md")
-    finally:
-        outputs.close()
 
 
 @needs_fork
