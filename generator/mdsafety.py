@@ -55,39 +55,43 @@ def _allowed(url: str, tag: str) -> bool:
     return safe_url(url) or ":" not in url.split("/", 1)[0]
 
 
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]*)?>")
-_EVENT = re.compile(r"\son[a-z]+\s*=", re.I)
-_URL_VALUE = re.compile(r"\s(?:href|src|action|formaction|xlink:href|data|poster)\s*=\s*"
+# A start tag as a browser reads it: the name runs to whitespace, '/' or '>', and attributes
+# may be separated by '/' or follow a quoted value directly (<svg/onload=..>, <a href=""onclick=..>).
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_NAME = re.compile(r"<([^\s/>]+)")
+_EVENT = re.compile(r"[\s/\"']on[a-z]+\s*=", re.I)
+_URL_VALUE = re.compile(r"[\s/\"'](?:href|src|action|formaction|xlink:href|data|poster)\s*=\s*"
                         r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame"}
 _DANGEROUS_URL = re.compile(r"(?:javascript|vbscript|data):", re.I)
 
 
-def unsafe_html(page: str, clean: set[tuple[str, str]] | None = None) -> list[str]:
+def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
     """Live markup in a page's content HTML: what no charter text may ever produce.
 
     The tree processor above cannot see raw HTML, which Markdown puts back after it runs, so
     the plugin runs this on every page's final HTML and fails the build on any finding.
     Charter text never contains a raw '<' (text.py escapes it), so every tag here is ours.
 
-    `clean` holds tags (name, attributes) already found harmless: a site repeats the same few
-    thousand tags on every page, so a build checks each distinct tag once, and a page costs
-    one regex scan.
+    `clean` holds tags already found harmless: a site repeats the same few thousand tags on
+    every page, so a build checks each distinct tag once, and a page costs one regex scan.
     """
     tags = set(_TAG.findall(page))
     if clean is not None:
         tags -= clean
     found: list[str] = []
-    for tag in sorted(tags):
-        findings = _findings(tag[0].lower(), tag[1])
+    for tag in tags:
+        name = _NAME.match(tag)
+        assert name is not None  # _TAG starts with a letter
+        findings = _findings(name.group(1).lower(), tag[name.end():-1])
         if findings:
             found += findings
         elif clean is not None:
             clean.add(tag)
-    return found
+    return sorted(found)
 
 
-def _findings(name: str, attributes: str | None) -> list[str]:
+def _findings(name: str, attributes: str) -> list[str]:
     found = []
     if name in _LIVE:
         found.append(f"<{name}> element")

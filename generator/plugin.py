@@ -100,8 +100,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             files.append(file)
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
-        # Tags (name, attributes) that unsafe_html found harmless in this build.
-        self.clean_tags: set[tuple[str, str]] = set()
+        # Tags that unsafe_html found harmless in this build.
+        self.clean_tags: set[str] = set()
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
