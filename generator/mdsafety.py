@@ -56,7 +56,7 @@ def _allowed(url: str, tag: str) -> bool:
 
 
 # A start tag as a browser reads it: the name runs to whitespace, '/' or '>', and attributes
-# may be separated by '/' or follow a quoted value directly (<svg/onload=..>, <a href=""onclick=..>).
+# may be separated by '/' or follow a quoted value directly: <svg/onload=..>, <a href=""onclick=..>.
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 _NAME = re.compile(r"<([^\s/>]+)")
 _EVENT = re.compile(r"[\s/\"']on[a-z]+\s*=", re.I)

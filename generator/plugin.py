@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,7 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
 from generator.publish import plan_outputs, problems_text
-from generator.worker import Outputs, WorkerError
+from generator.worker import Checks, Outputs, Plan, WorkerError
 
 log = logging.getLogger("mkdocs.plugins.charters")
 NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
@@ -62,29 +64,37 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
     """Adds charter, partner, register and feed pages generated from `charters_dir`."""
 
     outputs: Outputs | None = None
+    checks: Checks | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = base
         self.charters_dir = (base / self.config.charters_dir).resolve()
         self.today = build_date(self.config.build_date, os.environ)
+        if not self.charters_dir.is_dir():
+            raise PluginError(f"charters: no charters folder at {self.charters_dir}")
+        self._close()
+        # Started now, so the charters are read while MkDocs starts up.
+        self.outputs = Outputs(partial(_plan, self.charters_dir, self.today,
+                                       self.config.assessment_threshold, self.config.history),
+                               background=self.config.parallel, logger=log.name)
+        # Tags that unsafe_html found harmless in this build (in the child's copy, if any).
+        self.checks = Checks(partial(unsafe_html, clean=set()),
+                             background=self.config.parallel)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        if not self.charters_dir.is_dir():
-            raise PluginError(f"charters: no charters folder at {self.charters_dir}")
+        assert self.outputs is not None
         try:
-            _, plan = plan_outputs(self.charters_dir, self.today,
-                                   threshold=self.config.assessment_threshold,
-                                   history=self.config.history)
+            plan = self.outputs.paths()
         except ChartersError as e:
             raise PluginError(f"charters: {len(e.problems)} problem(s) in the charters:\n"
                               + problems_text(e.problems)) from e
+        except WorkerError as e:
+            raise PluginError(f"charters: {e}") from e
         for path in plan:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"charters: {path} is generated; remove docs/{path}")
-        self._close()
-        self.outputs = Outputs(plan, background=self.config.parallel)
         log.debug(f"charters: {len(plan)} pages and feeds, rendered "
                   + ("in a second process" if self.outputs.in_background else "on demand"))
         for path in plan:
@@ -100,19 +110,28 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             files.append(file)
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
-        # Tags that unsafe_html found harmless in this build.
-        self.clean_tags: set[str] = set()
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        found = unsafe_html(html, self.clean_tags)
+        assert self.checks is not None
+        self.checks.submit(page.file.src_uri, html)
+        return html
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Every page is converted and none is written yet: the last moment to refuse.
+        assert self.checks is not None
+        try:
+            found = self.checks.findings()
+        except WorkerError as e:
+            raise PluginError(f"charters: {e}") from e
         if found:
             # Fail closed: a page with live markup is never published.
-            raise PluginError(f"charters: refusing to publish {page.file.src_uri}: it holds "
-                              f"{'; '.join(sorted(set(found)))}. Charter text cannot produce "
-                              "this; if a charter did, please report it as a bug.")
-        return html
+            raise PluginError("charters: refusing to publish live markup, which charter text "
+                              "cannot produce; if a charter did, please report it as a bug:\n"
+                              + "\n".join(f"{uri}: it holds {'; '.join(sorted(set(items)))}"
+                                          for uri, items in sorted(found.items())))
+        return env
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
@@ -138,6 +157,9 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         if self.outputs is not None:
             self.outputs.close()
             self.outputs = None
+        if self.checks is not None:
+            self.checks.close()
+            self.checks = None
 
 
 class _Pending(bytes):
@@ -156,6 +178,7 @@ class RenderedFile(File):
     """
 
     outputs: Outputs | None = None
+    checks: Checks | None = None
     output_path = ""  # its key in the plan, which stays put if a plugin moves the file
     _value: str | bytes | None = None
 
@@ -177,6 +200,10 @@ class RenderedFile(File):
         state = dict(self.__dict__, _value=self._content)
         state.pop("outputs", None)
         return state
+
+
+def _plan(charters_dir: Path, today: dt.date, threshold: int, history: bool) -> Plan:
+    return plan_outputs(charters_dir, today, threshold=threshold, history=history)[1]
 
 
 def _charter_of(path: str) -> str | None:

@@ -1,22 +1,25 @@
-"""Render a plan of outputs in a second process while MkDocs converts the pages it already has.
+"""The plugin's own work, done in second processes while MkDocs converts pages on the first.
 
-MkDocs builds on one core. The plugin validates the charters itself (errors and warnings
-belong to the build), then hands the pure rendering left in the plan to a forked child, which
-renders every output in plan order and sends it back in batches. MkDocs asks for each page
-when it reads it, after the child has rendered it: a page takes milliseconds to render and a
-hundred times longer to convert. On a two-core machine that takes the rendering off the
-build's time.
+MkDocs builds on one core. As a build starts, the plugin forks two children:
 
-The child inherits the plan (templates compiled, charters validated), so only results cross
-the pipe. Each end of the pipe has one owner, so either side sees the other's end: the parent
-gets end-of-file if the child dies, even in the middle of a message, and the child's next send
-fails if the parent dies, so neither waits forever. Where forking is unsafe or unavailable
-(anything but Linux, or a process already running threads, such as `mkdocs serve`), or fails,
-everything renders in this process on demand instead, with the same results.
+- `Outputs` reads, validates and renders the charters. The build's process gets the list of
+  outputs (or the problems), then each output when MkDocs reads it; by then the child has
+  long rendered it: a page takes milliseconds to render and a hundred times longer to convert.
+- `Checks` runs the last-line HTML check on each page MkDocs has converted, and hands over its
+  findings when the build asks, before anything is written.
+
+Forked as the build starts, before the build's process has read a charter, the children share
+little memory with it, and the build's process never holds the charters at all. Each end of
+each pipe has one owner, so either side sees the other go: the build gets end-of-file if a
+child dies, even in the middle of a message, and a child's next send or receive fails if the
+build dies, so neither waits forever. Where forking is unsafe or unavailable (anything but
+Linux, or a process already running threads, such as `mkdocs serve`), or fails, the same
+functions run in this process instead, with the same results.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sys
 import threading
@@ -26,13 +29,18 @@ from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
+from generator.errors import ChartersError
+
 Plan = Mapping[str, Callable[[], Any]]
 _BATCH = 32
 _STOP_SECONDS = 5.0
+# This process's ends of every child's pipes: a child forked later closes its copies, so that
+# only the build's process holds them and each child sees exactly its own peers go.
+_PARENT_ENDS: weakref.WeakSet[Connection] = weakref.WeakSet()
 
 
 class WorkerError(RuntimeError):
-    """The child stopped or failed while rendering: a bug, since the input was validated."""
+    """A child stopped or failed: a bug, since its input was validated."""
 
 
 def can_fork() -> bool:
@@ -41,90 +49,52 @@ def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-class Outputs:
-    """A plan's outputs by path, rendered ahead in a child process or here on demand."""
+class _Child:
+    """A forked child and this process's ends of its pipes; stopped with the object."""
 
-    def __init__(self, plan: Plan, *, background: bool = True) -> None:
-        self._plan = plan
-        self._ready: dict[str, Any] = {}
-        self._failure: WorkerError | None = None
-        self._process: Any = None
-        self._reader: Connection | None = None
-        if background and can_fork():
-            self._start()
+    def __init__(self, process: Any, ends: list[Connection]) -> None:
+        self.process, self.ends = process, ends
+        # Stops the child if its owner is dropped without stop(), e.g. by a host process that
+        # catches an interrupt and carries on.
+        self._finalizer = weakref.finalize(self, _stop, process, ends)
 
-    def _start(self) -> None:
-        context = multiprocessing.get_context("fork")
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_render_all, args=(self._plan, reader, writer),
-                                  name="charters-render", daemon=True)
+    @classmethod
+    def start(cls, target: Callable[..., None], name: str, ours: list[Connection],
+              theirs: list[Connection], *args: Any) -> _Child | None:
+        """Fork `target(*theirs, *args)`; None (and every end closed) if the fork fails."""
+        process = multiprocessing.get_context("fork").Process(
+            target=_enter, args=(target, ours, theirs, args), name=name, daemon=True)
         try:
             process.start()
-        except OSError:  # no memory or process slot for a fork: render here instead
-            reader.close()
-            return
+        except OSError:  # no memory or process slot for a fork
+            for end in ours:
+                end.close()
+            return None
         finally:
-            writer.close()  # the child's copy is the only writer: its end is our end-of-file
-        self._process, self._reader = process, reader
-        # Stops the child if this object is dropped without close(), e.g. by a host process
-        # that catches an interrupt and carries on.
-        self._finalizer = weakref.finalize(self, _stop, process, reader)
+            for end in theirs:  # the child's copies are the only ones: their end is our EOF
+                end.close()
+        _PARENT_ENDS.update(ours)
+        return cls(process, ours)
 
-    @property
-    def in_background(self) -> bool:
-        return self._process is not None
-
-    def get(self, path: str) -> Any:
-        """The output at `path`, waiting for the child to render it if need be."""
-        if path not in self._plan:
-            raise KeyError(path)
-        while path not in self._ready and self._reader is not None:
-            self._receive()
-        if path in self._ready:
-            return self._ready[path]
-        if self._failure is not None:
-            raise self._failure
-        # Never sent (no child) or asked for again after the child finished: rendering is
-        # pure, so rendering it here gives the same output.
-        return self._plan[path]()
-
-    def _receive(self) -> None:
-        assert self._reader is not None
-        try:
-            batch, failed, error = self._reader.recv()
-        except (EOFError, OSError):
-            code = self._stop()
-            self._failure = WorkerError(f"the rendering process stopped (exit code {code}) "
-                                        "before it finished")
-            return
-        # What arrived before a failure is still good: the failure is raised when a page
-        # that did not arrive is asked for, so MkDocs names the page that failed.
-        self._ready.update(batch)
-        if error is not None:
-            self._failure = WorkerError(f"rendering {failed} failed:\n{error}")
-            self._stop()
-        elif not batch:  # an empty batch: the end
-            self._stop()
-
-    def _stop(self) -> int | None:
-        code = None
-        if self._process is not None:
-            code = _stop(self._process, self._reader)
-            self._finalizer.detach()
-        self._process, self._reader = None, None
-        return code
-
-    def close(self) -> None:
-        """Stop the child, finished or not, and let go of the outputs; safe to call again."""
-        self._stop()
-        self._ready.clear()
+    def stop(self) -> int | None:
+        """Close our ends, stop the child whatever it is doing, and return its exit code."""
+        self._finalizer.detach()
+        return _stop(self.process, self.ends)
 
 
-def _stop(process: Any, reader: Connection | None) -> int | None:
-    if reader is not None:
-        reader.close()  # a child still sending gets a broken pipe
+def _enter(target: Callable[..., None], ours: list[Connection], theirs: list[Connection],
+           args: tuple[Any, ...]) -> None:
+    # With our copies of the build's ends closed, a send or receive fails if it is gone.
+    for end in [*ours, *_PARENT_ENDS]:
+        end.close()
+    target(*theirs, *args)
+
+
+def _stop(process: Any, ends: list[Connection]) -> int | None:
+    for end in ends:
+        end.close()  # a child still sending gets a broken pipe, one receiving end-of-file
     if process.is_alive():
-        process.terminate()  # one still rendering is not needed any more either
+        process.terminate()  # one still at work is not needed any more either
         process.join(_STOP_SECONDS)
     if process.is_alive():  # ignored the signal: a handler the host process installed
         process.kill()
@@ -132,27 +102,260 @@ def _stop(process: Any, reader: Connection | None) -> int | None:
     return process.exitcode  # type: ignore[no-any-return]
 
 
-def _render_all(plan: Plan, reader: Connection, writer: Connection) -> None:
-    # Only the parent reads: with our copy of its end closed, a send fails if it is gone.
-    reader.close()
+class Outputs:
+    """The outputs of `make_plan()`, by path: planned and rendered ahead in a child process,
+    or here on demand.
+
+    `make_plan` reads and validates (raising ChartersError), and returns what is left: a plan
+    of pure rendering calls by path. What it logs to the logger named `logger` is logged here.
+    """
+
+    def __init__(self, make_plan: Callable[[], Plan], *, background: bool = True,
+                 logger: str = "generator") -> None:
+        self._make_plan = make_plan
+        self._plan: Plan | None = None  # only when rendering here
+        self._paths: list[str] | None = None
+        self._known: set[str] = set()
+        self._problems: ChartersError | None = None
+        self._ready: dict[str, Any] = {}
+        self._failure: WorkerError | None = None
+        self._child: _Child | None = None
+        self._reader: Connection | None = None
+        if background and can_fork():
+            reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._child = _Child.start(_plan_and_render, "charters-render", [reader], [writer],
+                                       make_plan, logger)
+            self._reader = reader if self._child is not None else None
+
+    @property
+    def in_background(self) -> bool:
+        return self._child is not None
+
+    def paths(self) -> list[str]:
+        """Every output's path in plan order, once the charters are read and validated.
+
+        Raises ChartersError with every problem, after logging what reading them logged.
+        """
+        if self._paths is None and self._problems is None and self._failure is None:
+            if self._reader is not None:
+                self._receive_plan()
+            else:
+                try:
+                    self._plan = self._make_plan()
+                except ChartersError as e:
+                    self._problems = e
+                else:
+                    self._set_paths(list(self._plan))
+        if self._problems is not None:
+            raise self._problems
+        if self._failure is not None:
+            raise self._failure
+        assert self._paths is not None
+        return self._paths
+
+    def _set_paths(self, paths: list[str]) -> None:
+        self._paths, self._known = paths, set(paths)
+
+    def get(self, path: str) -> Any:
+        """The output at `path`, waiting for the child to render it if need be."""
+        if path in self._ready:
+            return self._ready[path]
+        if path not in self._known and path not in self.paths():
+            raise KeyError(path)
+        while path not in self._ready and self._reader is not None:
+            self._receive()
+        if path in self._ready:
+            return self._ready[path]
+        if self._failure is not None:
+            raise self._failure
+        if self._plan is None:
+            raise WorkerError(f"{path} was asked for after its outputs were closed")
+        return self._plan[path]()  # rendering here: pure, so asking again renders the same
+
+    def _receive_plan(self) -> None:
+        assert self._reader is not None
+        try:
+            kind, value, records = self._reader.recv()
+        except (EOFError, OSError):
+            self._end("before it read the charters")
+            return
+        for record in records:  # logged in the child, shown and counted (--strict) here
+            logging.getLogger(record.name).handle(record)
+        if kind == "plan":
+            self._set_paths(value)
+        elif kind == "problems":
+            self._problems = ChartersError(value)
+            self._end()
+        else:
+            self._failure = WorkerError(f"reading the charters failed:\n{value}")
+            self._end()
+
+    def _receive(self) -> None:
+        assert self._reader is not None
+        try:
+            batch, failed, error = self._reader.recv()
+        except (EOFError, OSError):
+            self._end("before it finished")
+            return
+        # What arrived before a failure is still good: the failure is raised when a page
+        # that did not arrive is asked for, so MkDocs names the page that failed.
+        self._ready.update(batch)
+        if error is not None:
+            self._failure = WorkerError(f"rendering {failed} failed:\n{error}")
+            self._end()
+        elif not batch:  # an empty batch: the end
+            self._end()
+
+    def _end(self, early: str = "") -> None:
+        code = self._child.stop() if self._child is not None else None
+        self._child, self._reader = None, None
+        if early:
+            self._failure = WorkerError(f"the rendering process stopped (exit code {code}) "
+                                        f"{early}")
+
+    def close(self) -> None:
+        """Stop the child, finished or not, and let go of the outputs; safe to call again."""
+        self._end()
+        self._ready.clear()
+
+
+def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: str) -> None:
+    records: list[logging.LogRecord] = []
+    try:
+        log = logging.getLogger(logger)
+        # This process's copy of the logger keeps what it is given: the build's shows it.
+        log.handlers, log.propagate = [_Keep(records)], False
+        try:
+            plan = make_plan()
+        except ChartersError as e:
+            writer.send(("problems", e.problems, records))
+            return
+        except BaseException:
+            writer.send(("failed", traceback.format_exc(), records))
+            return
+        writer.send(("plan", list(plan), records))
+        _render_all(plan, writer)
+    except OSError:
+        pass  # a send failed: the build is gone or stopped listening, so nobody needs the rest
+    finally:
+        writer.close()
+
+
+class _Keep(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # As text: the arguments may not cross a pipe, and the message is all that is shown.
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
+
+
+def _render_all(plan: Plan, writer: Connection) -> None:
     # Outputs go in batches that double up to _BATCH: the first page is sent at once, and
     # the rest cost a few dozen messages instead of one hand-over between processes each.
     batch: list[tuple[str, Any]] = []
     size = 1
-    try:
-        for path, render in plan.items():
-            try:
-                batch.append((path, render()))
-            except BaseException:
-                writer.send((batch, path, traceback.format_exc()))
-                return
-            if len(batch) >= size:
-                writer.send((batch, None, None))
-                batch, size = [], min(2 * size, _BATCH)
-        if batch:
+    for path, render in plan.items():
+        try:
+            batch.append((path, render()))
+        except BaseException:
+            writer.send((batch, path, traceback.format_exc()))
+            return
+        if len(batch) >= size:
             writer.send((batch, None, None))
-        writer.send(([], None, None))  # the end: an empty batch
+            batch, size = [], min(2 * size, _BATCH)
+    if batch:
+        writer.send((batch, None, None))
+    writer.send(([], None, None))  # the end: an empty batch
+
+
+class Checks:
+    """`check(text)` run on each text submitted by name, in a child process or here.
+
+    `findings()` waits for every text to be checked and returns the findings by name.
+    """
+
+    def __init__(self, check: Callable[[str], list[str]], *, background: bool = True) -> None:
+        self._check = check
+        self._found: dict[str, list[str]] = {}
+        self._failure: WorkerError | None = None
+        self._child: _Child | None = None
+        self._sender: Connection | None = None
+        self._reader: Connection | None = None
+        if background and can_fork():
+            context = multiprocessing.get_context("fork")
+            texts, sender = context.Pipe(duplex=False)
+            reader, results = context.Pipe(duplex=False)
+            self._child = _Child.start(_check_all, "charters-check", [sender, reader],
+                                       [texts, results], check)
+            if self._child is not None:
+                self._sender, self._reader = sender, reader
+
+    @property
+    def in_background(self) -> bool:
+        return self._child is not None
+
+    def submit(self, name: str, text: str) -> None:
+        if self._sender is None:
+            if self._failure is None:
+                found = self._check(text)
+                if found:
+                    self._found[name] = found
+            return
+        try:
+            self._sender.send((name, text))
+        except OSError:  # the child is gone
+            self._end("before it checked every page")
+
+    def findings(self) -> dict[str, list[str]]:
+        """Every finding by name, once every text submitted has been checked."""
+        if self._sender is not None and self._reader is not None:
+            try:
+                self._sender.send(None)  # the end
+                found, error = self._reader.recv()
+            except (EOFError, OSError):
+                self._end("before it checked every page")
+            else:
+                self._found.update(found)
+                if error is not None:
+                    self._failure = WorkerError(f"checking the pages failed:\n{error}")
+                self._end()
+        if self._failure is not None:
+            raise self._failure
+        return dict(self._found)
+
+    def _end(self, early: str = "") -> None:
+        code = self._child.stop() if self._child is not None else None
+        self._child, self._sender, self._reader = None, None, None
+        if early:
+            self._failure = WorkerError(f"the checking process stopped (exit code {code}) "
+                                        f"{early}")
+
+    def close(self) -> None:
+        """Stop the child, finished or not; safe to call again."""
+        self._end()
+
+
+def _check_all(texts: Connection, results: Connection, check: Callable[[str], list[str]]
+               ) -> None:
+    found: dict[str, list[str]] = {}
+    try:
+        try:
+            while (item := texts.recv()) is not None:
+                name, text = item
+                findings = check(text)
+                if findings:
+                    found[name] = findings
+        except (EOFError, OSError):
+            return  # the build is gone
+        except BaseException:
+            results.send((found, traceback.format_exc()))
+            return
+        results.send((found, None))
     except OSError:
-        pass  # a send failed: the parent is gone or stopped listening, so nobody needs the rest
+        pass  # the build is gone
     finally:
-        writer.close()
+        texts.close()
+        results.close()

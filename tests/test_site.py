@@ -224,17 +224,35 @@ def test_pictures_on_the_page_show_names_exactly_as_typed(example_site: Path) ->
         assert svg.find(["em", "strong", "a", "code"]) is None, "Markdown reached into an SVG"
 
 
-def test_a_page_with_live_markup_is_never_published(tmp_path: Path,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_page_with_live_markup_is_never_published(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, parallel: bool) -> None:
+    # Checked in a second process or this one, every page is judged before any is written.
     from conftest import build, make_project
 
-    config = make_project(tmp_path / "project")
+    config = make_project(tmp_path / "project", plugin_options={"parallel": parallel})
     (config.parent / "docs" / "raw.md").write_text(
         "# Raw\n\n<img src=x onerror=alert(1)>\n", encoding="utf-8")
+    (config.parent / "docs" / "also.md").write_text(
+        "# Also\n\n<p><a href='javascript:alert(1)'>x</a></p>\n", encoding="utf-8")
     with pytest.raises(Abort):
         build(config)
-    assert "refusing to publish raw.md: it holds event attribute in <img>" in caplog.text
-    assert not (config.parent / "site" / "raw" / "index.html").exists()
+    assert "charters: refusing to publish live markup" in caplog.text
+    assert "\nraw.md: it holds event attribute in <img>" in caplog.text
+    assert "\nalso.md: it holds 'javascript:alert(1)' link in <a>" in caplog.text
+    written = [p for p in (config.parent / "site").rglob("*") if p.is_file()]
+    assert written == []
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_warning_while_reading_the_charters_counts_in_strict_mode(
+        site_builder: SiteBuilder, caplog: pytest.LogCaptureFixture, parallel: bool) -> None:
+    # Read in a second process or this one, the build logs it and --strict refuses the site.
+    with pytest.raises(Abort, match=r"Aborted with 1 warnings in strict mode"):
+        site_builder(history=True, parallel=parallel)  # a temporary folder: not in git
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.name == "mkdocs.plugins.charters"
+    assert warning.getMessage().startswith("charters: history is unavailable: ")
 
 
 @pytest.mark.parametrize("parallel", [True, False])

@@ -1,4 +1,4 @@
-"""Rendering in a second process: the same outputs as rendering here, and failures that say so."""
+"""Work in second processes: the same results as working here, and failures that say so."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_DATE, ROOT
+from generator.errors import ChartersError, Problem
 from generator.publish import build_outputs, plan_outputs
-from generator.worker import Outputs, WorkerError, can_fork
+from generator.worker import Checks, Outputs, WorkerError, can_fork
 
 needs_fork = pytest.mark.usefixtures("single_threaded")
 
@@ -46,12 +47,13 @@ def deadline() -> Iterator[None]:
 @needs_fork
 def test_the_background_renders_what_this_process_would_in_any_order_asked() -> None:
     _, expected = build_outputs(ROOT / "charters", BUILD_DATE, history=False)
-    _, plan = plan_outputs(ROOT / "charters", BUILD_DATE, history=False)
-    paths = list(plan)
+    paths = list(expected)
     random.Random(7).shuffle(paths)  # MkDocs may ask in another order than the plan's
-    outputs = Outputs(plan)
+    # The child reads and validates the charters itself, from the start.
+    outputs = Outputs(lambda: plan_outputs(ROOT / "charters", BUILD_DATE, history=False)[1])
     try:
         assert outputs.in_background
+        assert outputs.paths() == list(expected)
         assert {path: outputs.get(path) for path in paths} == expected
     finally:
         outputs.close()
@@ -60,7 +62,7 @@ def test_the_background_renders_what_this_process_would_in_any_order_asked() -> 
 def test_without_the_background_each_output_renders_when_asked() -> None:
     calls: list[str] = []
     plan = {"a.md": lambda: calls.append("a") or "A", "b.md": lambda: calls.append("b") or "B"}
-    outputs = Outputs(plan, background=False)
+    outputs = Outputs(lambda: plan, background=False)
     assert not outputs.in_background
     assert outputs.get("b.md") == "B"
     assert calls == ["b"]
@@ -76,7 +78,7 @@ def test_a_process_with_threads_renders_in_process() -> None:
     thread.start()
     try:
         assert not can_fork()
-        assert not Outputs({"a.md": lambda: "A"}).in_background
+        assert not Outputs(lambda: {"a.md": lambda: "A"}).in_background
     finally:
         stop.set()
         thread.join()
@@ -87,7 +89,7 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
     def broken() -> str:
         raise ZeroDivisionError("the renderer divided by zero")
 
-    outputs = Outputs({"a.md": lambda: "A", "b.md": broken, "c.md": lambda: "C"})
+    outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": broken, "c.md": lambda: "C"})
     try:
         with pytest.raises(WorkerError, match=r"rendering b\.md failed") as error:
             outputs.get("b.md")
@@ -107,11 +109,11 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
 ])
 def test_a_background_that_dies_fails_instead_of_hanging(
         render: Callable[[], str], kill: bool, code: str) -> None:
-    outputs = Outputs({"a.md": render})
+    outputs = Outputs(lambda: {"a.md": render})
     try:
         if kill:
             time.sleep(0.5)  # long enough to render and start sending
-            os.kill(outputs._process.pid, signal.SIGKILL)
+            os.kill(outputs._child.process.pid, signal.SIGKILL)
         with pytest.raises(WorkerError, match=rf"stopped \(exit code {code}\)"):
             outputs.get("a.md")
     finally:
@@ -127,8 +129,8 @@ def test_closing_stops_a_background_still_at_work(tmp_path: Path) -> None:
         time.sleep(60)
         return "never"
 
-    outputs = Outputs({"a.md": lambda: "A", "b.md": slow})
-    process = outputs._process
+    outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": slow})
+    process = outputs._child.process
     assert outputs.get("a.md") == "A"
     while not started.exists():
         time.sleep(0.01)
@@ -138,32 +140,50 @@ def test_closing_stops_a_background_still_at_work(tmp_path: Path) -> None:
 
 
 @needs_fork
-def test_the_background_ends_when_the_build_process_dies(tmp_path: Path) -> None:
-    # A killed build runs no clean-up: the child must notice on its own and not linger.
+def test_the_children_end_when_the_build_process_dies(tmp_path: Path) -> None:
+    # A killed build runs no clean-up: each child must notice on its own and not linger. The
+    # checker goes at once, even though the renderer, forked after it and busy for 3 s, was
+    # born holding a copy of the build's end of the checker's pipe (so it closes it).
     script = tmp_path / "build.py"
     script.write_text(
         "import os, signal, sys, time\n"
-        "from generator.worker import Outputs\n"
-        "outputs = Outputs({f'{i}.md': (lambda: 'x' * 1_000_000) for i in range(100)})\n"
-        "print(outputs._process.pid, flush=True)\n"
+        "from generator.worker import Checks, Outputs\n"
+        "checks = Checks(str.split)\n"
+        "outputs = Outputs(lambda: {'slow.md': lambda: time.sleep(3) or 'x',\n"
+        "                           **{f'{i}.md': (lambda: 'x' * 1_000_000) for i in range(9)}})\n"
+        "print(checks._child.process.pid, outputs._child.process.pid, flush=True)\n"
         "time.sleep(0.5)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
-    child = int(result.stdout.split()[0])
-    status = Path(f"/proc/{child}/status")
-    for _ in range(100):
+    pids = tmp_path / "pids"
+    with pids.open("w", encoding="utf-8") as out:  # a file: a pipe would wait for the children
+        subprocess.run([sys.executable, str(script)], cwd=ROOT, stdout=out, check=False,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    checker, renderer = (int(pid) for pid in pids.read_text(encoding="utf-8").split())
+    try:
+        assert _ends(checker, within=1.0), "the checking process outlived its build process"
+        assert _ends(renderer, within=10.0), "the rendering process outlived its build process"
+    finally:
+        for pid in (checker, renderer):
+            if not _ends(pid, within=0):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _ends(pid: int, within: float) -> bool:
+    """True once `pid` is gone, or a zombie waiting for PID 1 to reap it."""
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + within
+    while True:
         if not status.exists() or "\nState:\tZ" in status.read_text(encoding="utf-8"):
-            return  # gone, or a zombie waiting for PID 1 to reap it
+            return True
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.05)
-    os.kill(child, signal.SIGKILL)
-    pytest.fail("the rendering process outlived its build process")
 
 
 @needs_fork
 def test_an_output_asked_for_again_is_the_same() -> None:
     # MkDocs reads each file once, but a plugin may copy a file and read the copy.
-    outputs = Outputs({"a.md": lambda: "A", "b.md": lambda: "B"})
+    outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": lambda: "B"})
     try:
         assert [outputs.get("a.md"), outputs.get("b.md"), outputs.get("a.md")] == ["A", "B", "A"]
     finally:
@@ -177,7 +197,7 @@ def test_a_fork_that_fails_renders_in_process(monkeypatch: pytest.MonkeyPatch) -
         raise OSError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_fork)
-    outputs = Outputs({"a.md": lambda: "A"})
+    outputs = Outputs(lambda: {"a.md": lambda: "A"})
     assert not outputs.in_background
     assert outputs.get("a.md") == "A"
 
@@ -194,7 +214,7 @@ def test_a_copied_or_moved_page_keeps_its_content(tmp_path: Path) -> None:
 
     config = load_config(str(make_project(tmp_path / "project")))
     config.plugins._current_plugin = "charters"  # as during the plugin's on_files
-    outputs = Outputs({"x/index.md": lambda: "# X\n"})
+    outputs = Outputs(lambda: {"x/index.md": lambda: "# X\n"})
     try:
         file = RenderedFile.generated(config, "x/index.md", content=PENDING)
         assert isinstance(file, RenderedFile)
@@ -205,3 +225,97 @@ def test_a_copied_or_moved_page_keeps_its_content(tmp_path: Path) -> None:
         assert deep.outputs is None
     finally:
         outputs.close()
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_problems_and_warnings_from_reading_reach_the_build(
+        background: bool, caplog: pytest.LogCaptureFixture) -> None:
+    # Read in the child, but reported here: the build logs them, and --strict counts them.
+    import logging
+
+    problem = Problem("charters/a.yaml", 3, 7, "pledges[0]", "owner is missing")
+
+    def make_plan() -> dict[str, Callable[[], str]]:
+        logging.getLogger("test.worker").warning("history is unavailable: %s", "no git")
+        raise ChartersError([problem])
+
+    if background and not can_fork():
+        pytest.skip("renders in the build's own process on this platform")
+    outputs = Outputs(make_plan, background=background, logger="test.worker")
+    try:
+        assert outputs.in_background is background
+        for _ in range(2):  # asked again, the same answer
+            with pytest.raises(ChartersError) as error:
+                outputs.paths()
+            assert error.value.problems == [problem]
+        assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+            ("test.worker", "WARNING", "history is unavailable: no git")]
+        with pytest.raises(ChartersError):
+            outputs.get("a.md")
+    finally:
+        outputs.close()
+
+
+@needs_fork
+def test_a_background_that_dies_before_reading_fails_instead_of_hanging() -> None:
+    outputs = Outputs(lambda: os._exit(4))
+    try:
+        with pytest.raises(WorkerError, match=r"stopped \(exit code 4\) before it read"):
+            outputs.paths()
+    finally:
+        outputs.close()
+
+
+@needs_fork
+def test_an_output_asked_for_after_closing_fails_plainly() -> None:
+    outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": lambda: "B"})
+    assert outputs.get("a.md") == "A"
+    outputs.close()
+    with pytest.raises(WorkerError, match=r"b\.md was asked for after its outputs were closed"):
+        outputs.get("b.md")
+
+
+def _odd(text: str) -> list[str]:
+    return [f"{len(text)} is odd"] if len(text) % 2 else []
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_checks_find_the_same_in_either_process(background: bool) -> None:
+    if background and not can_fork():
+        pytest.skip("checks in the build's own process on this platform")
+    checks = Checks(_odd, background=background)
+    try:
+        assert checks.in_background is background
+        for i in range(200):
+            checks.submit(f"{i}.html", "x" * (i * 1001))  # some larger than a pipe holds
+        expected = {f"{i}.html": [f"{i * 1001} is odd"] for i in range(200) if i % 2}
+        assert checks.findings() == expected
+        assert checks.findings() == expected  # asked again, the same answer
+    finally:
+        checks.close()
+
+
+@needs_fork
+def test_a_check_that_fails_or_a_checker_that_dies_fails_the_check() -> None:
+    # Fail closed: pages that were not checked are never taken for clean ones.
+    def broken(text: str) -> list[str]:
+        raise ZeroDivisionError("the check divided by zero")
+
+    checks = Checks(broken)
+    try:
+        checks.submit("a.html", "x")
+        with pytest.raises(WorkerError, match=r"checking the pages failed") as error:
+            checks.findings()
+        assert "ZeroDivisionError: the check divided by zero" in str(error.value)
+    finally:
+        checks.close()
+    checks = Checks(_odd)
+    try:
+        os.kill(checks._child.process.pid, signal.SIGKILL)
+        checks._child.process.join()
+        for i in range(100):  # a send to a dead child fails at once, or after a full pipe
+            checks.submit(f"{i}.html", "x" * 100_000)
+        with pytest.raises(WorkerError, match=r"stopped \(exit code -9\) before it checked"):
+            checks.findings()
+    finally:
+        checks.close()
