@@ -12,8 +12,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def value_text(value: float, unit: str | None) -> str:
-    """A measured value with its unit: '58%', '420 parcels', '15.5%'."""
-    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    """A measured value with its unit: '58%', '420 parcels', '15.5%', '0.004 mg'."""
+    if float(value).is_integer():
+        shown = f"{value:,.0f}"
+    else:
+        shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+        if shown in ("0", "-0"):  # too small for two decimals: show what was measured
+            shown = f"{value:.2g}"
     if not unit:
         return shown
     return shown + unit if unit == "%" else f"{shown} {unit}"

@@ -41,8 +41,8 @@ class ChartersConfig(Config):
     build_date = c.Optional(c.Type(str))
     assessment_threshold = c.Type(int, default=3)
     history = c.Type(bool, default=True)
-    # Render pages and feeds in a second process while MkDocs converts Markdown (POSIX only;
-    # `mkdocs serve` renders in its own process). False: always in this process.
+    # Read, render and check in second processes while MkDocs converts Markdown (Linux only;
+    # `mkdocs serve` works in its own process). False: always in this process.
     parallel = c.Type(bool, default=True)
 
 
@@ -78,7 +78,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.outputs = Outputs(partial(_plan, self.charters_dir, self.today,
                                        self.config.assessment_threshold, self.config.history),
                                background=self.config.parallel, logger=log.name)
-        # Tags that unsafe_html found harmless in this build (in the child's copy, if any).
+        # The set holds the tags found harmless in this build (in the child, if there is one).
         self.checks = Checks(partial(unsafe_html, clean=set()),
                              background=self.config.parallel)
         return config

@@ -335,6 +335,9 @@ class Checks:
 
     def close(self) -> None:
         """Stop the child, finished or not; safe to call again."""
+        if self._child is not None and self._failure is None:
+            # Fail closed: what it had not reported yet must not pass for clean.
+            self._failure = WorkerError("the checks were closed before their findings came")
         self._end()
 
 

@@ -319,3 +319,12 @@ def test_a_check_that_fails_or_a_checker_that_dies_fails_the_check() -> None:
             checks.findings()
     finally:
         checks.close()
+
+
+@needs_fork
+def test_checks_closed_before_their_findings_never_pass_for_clean() -> None:
+    checks = Checks(_odd)
+    checks.submit("a.html", "x")
+    checks.close()
+    with pytest.raises(WorkerError, match=r"closed before their findings came"):
+        checks.findings()

@@ -1,0 +1,88 @@
+"""One `mkdocs build` in a fresh process, as the command runs it, for bench_site.py to time.
+
+A fresh process per build is what `mkdocs build` is: a build never inherits the heap, caches
+or garbage of the builds before it, whichever side ran them. With --clock it also measures the
+plugin's own time inside the build (PluginClock) and prints it as JSON; without, it imports
+nothing of ours, as the baseline's build would not.
+
+    .venv/bin/python benchmarks/one_build.py PROJECT/mkdocs.yml [--clock]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def mkdocs_build(config_file: Path) -> None:
+    """One full `mkdocs build` of the project, into its own site/ folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file), site_dir=str(config_file.parent / "site"))
+    build(config)
+
+
+class PluginClock:
+    """Time the plugin spends in the build's own process: its hooks, and waiting for pages.
+
+    Measured inside the very build being timed, so a slow or fast spell of a shared machine
+    affects both the build and this share of it alike (unlike two builds run one after the
+    other). Work done in the plugin's second processes is not in it, only waiting for it:
+    that is the point of the processes.
+    """
+
+    HOOKS = ("on_config", "on_files", "on_page_content", "on_page_context", "on_env",
+             "on_post_build")
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def _timed(self, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return timed
+
+    def __enter__(self) -> PluginClock:
+        from generator.plugin import ChartersPlugin, RenderedFile
+
+        self._classes = ChartersPlugin, RenderedFile
+        self._saved = {name: getattr(ChartersPlugin, name) for name in self.HOOKS}
+        self._saved["_content"] = RenderedFile._content
+        for name in self.HOOKS:
+            setattr(ChartersPlugin, name, self._timed(self._saved[name]))
+        content = self._saved["_content"]
+        RenderedFile._content = property(self._timed(content.fget), content.fset)  # type: ignore[method-assign, assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        plugin, file = self._classes
+        for name, value in self._saved.items():
+            setattr(file if name == "_content" else plugin, name, value)
+
+
+def main() -> int:
+    # MkDocs logs every build; keep warnings (strict mode still counts them) and drop the rest.
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config_file = Path(sys.argv[1])
+    if "--clock" in sys.argv[2:]:
+        with PluginClock() as clock:
+            mkdocs_build(config_file)
+        print(json.dumps({"plugin_seconds": clock.seconds}))
+    else:
+        mkdocs_build(config_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
