@@ -167,7 +167,7 @@ def main() -> int:
             own = statistics.median(clocks)
             share = statistics.median(shares)
             notes.append(
-                f"  {size:8d} the plugin's time in the build's process: {own:.2f}s, "
+                f"  {size:8d} the plugin's time in the build's process: {own:.3f}s, "
                 f"{share:.1%} of its build (ratio it implies: {1 / (1 - share):.3f}); "
                 f"all its work in one process: {alone:.2f}s = {alone / best['baseline']:.1%} "
                 f"of the baseline")

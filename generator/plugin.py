@@ -100,14 +100,9 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         for path in plan:
             # Listed from index pages, not the nav that every page renders: the nav stays
             # usable and the build linear with hundreds of charters.
-            in_nav = path in NAV_PAGES
-            file = RenderedFile.generated(config, path, content=PENDING,
-                                          inclusion=InclusionLevel.UNDEFINED if in_nav
-                                          else InclusionLevel.NOT_IN_NAV)
-            assert isinstance(file, RenderedFile)
-            file.outputs, file.output_path = self.outputs, path
-            file.edit_uri = None  # a virtual page has no source of its own to edit
-            files.append(file)
+            files.append(RenderedFile.of(config, self.outputs, path,
+                                         InclusionLevel.UNDEFINED if path in NAV_PAGES
+                                         else InclusionLevel.NOT_IN_NAV))
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
         return files
@@ -174,13 +169,28 @@ class RenderedFile(File):
 
     MkDocs reads a file's content through `_content` (`content_string`, `content_bytes`,
     `copy_file`), so that is where the content is fetched: every reader, MkDocs or another
-    plugin, gets the rendered page, never a placeholder.
+    plugin, gets the rendered page, never a placeholder. Rendered in the plugin's second
+    process, the content is None once the file at `abs_src_path` is written, and MkDocs then
+    reads or copies that file as it does a file in docs/.
     """
 
     outputs: Outputs | None = None
-    checks: Checks | None = None
     output_path = ""  # its key in the plan, which stays put if a plugin moves the file
     _value: str | bytes | None = None
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, outputs: Outputs, path: str,
+           inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> RenderedFile:
+        """The file MkDocs publishes at `path`, made by `outputs`."""
+        source = outputs.source(path)
+        if source is None:
+            file = cls.generated(config, path, content=PENDING, inclusion=inclusion)
+        else:
+            file = cls.generated(config, path, abs_src_path=source, inclusion=inclusion)
+        assert isinstance(file, RenderedFile)
+        file.outputs, file.output_path = outputs, path
+        file.edit_uri = None  # a virtual page has no source of its own to edit
+        return file
 
     @property
     def _content(self) -> str | bytes | None:
@@ -196,7 +206,8 @@ class RenderedFile(File):
         self._value = None if value is PENDING else value
 
     def __getstate__(self) -> dict[str, Any]:
-        # A copy carries its content, not the renderer (a process cannot be copied).
+        # A copy carries its content or its written file, not the renderer (a process cannot
+        # be copied); asking for the content first waits for the file to be written.
         state = dict(self.__dict__, _value=self._content)
         state.pop("outputs", None)
         return state

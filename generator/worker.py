@@ -2,14 +2,16 @@
 
 MkDocs builds on one core. As a build starts, the plugin forks two children:
 
-- `Outputs` reads, validates and renders the charters. The build's process gets the list of
-  outputs (or the problems), then each output when MkDocs reads it; by then the child has
-  long rendered it: a page takes milliseconds to render and a hundred times longer to convert.
+- `Outputs` reads, validates and renders the charters into a staging folder. The build's
+  process gets the list of outputs (or the problems), then MkDocs reads each output from its
+  file, as it reads docs/, once the child has written it; by then it long has: a page takes
+  milliseconds to render and a hundred times longer to convert. The build's process never
+  holds the charters, and holds the pages no more than it holds any page in docs/.
 - `Checks` runs the last-line HTML check on each page MkDocs has converted, and hands over its
   findings when the build asks, before anything is written.
 
 Forked as the build starts, before the build's process has read a charter, the children share
-little memory with it, and the build's process never holds the charters at all. Each end of
+little memory with it. Each end of
 each pipe has one owner, so either side sees the other go: the build gets end-of-file if a
 child dies, even in the middle of a message, and a child's next send or receive fails if the
 build dies, so neither waits forever. Where forking is unsafe or unavailable (anything but
@@ -21,12 +23,15 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import shutil
 import sys
+import tempfile
 import threading
 import traceback
 import weakref
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from generator.errors import ChartersError
@@ -103,8 +108,8 @@ def _stop(process: Any, ends: list[Connection]) -> int | None:
 
 
 class Outputs:
-    """The outputs of `make_plan()`, by path: planned and rendered ahead in a child process,
-    or here on demand.
+    """The outputs of `make_plan()`, by path: planned and rendered ahead in a child process
+    into files under `folder`, or here on demand (`folder` is None).
 
     `make_plan` reads and validates (raising ChartersError), and returns what is left: a plan
     of pure rendering calls by path. What it logs to the logger named `logger` is logged here.
@@ -117,15 +122,22 @@ class Outputs:
         self._paths: list[str] | None = None
         self._known: set[str] = set()
         self._problems: ChartersError | None = None
-        self._ready: dict[str, Any] = {}
+        self._written: set[str] = set()
+        self.folder: Path | None = None
         self._failure: WorkerError | None = None
         self._child: _Child | None = None
         self._reader: Connection | None = None
         if background and can_fork():
+            folder = Path(tempfile.mkdtemp(prefix="charters-build-"))
             reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
             self._child = _Child.start(_plan_and_render, "charters-render", [reader], [writer],
-                                       make_plan, logger)
-            self._reader = reader if self._child is not None else None
+                                       make_plan, logger, folder)
+            if self._child is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                self._reader, self.folder = reader, folder
+                # Goes with this object, even if close() is never called.
+                self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
 
     @property
     def in_background(self) -> bool:
@@ -156,16 +168,21 @@ class Outputs:
     def _set_paths(self, paths: list[str]) -> None:
         self._paths, self._known = paths, set(paths)
 
+    def source(self, path: str) -> str | None:
+        """The file the child writes the output at `path` to; None if it is made here."""
+        return None if self.folder is None else str(self.folder / path)
+
     def get(self, path: str) -> Any:
-        """The output at `path`, waiting for the child to render it if need be."""
-        if path in self._ready:
-            return self._ready[path]
+        """The output at `path`, made here; or None once the child has written it to
+        `source(path)`, waiting for that if need be."""
+        if path in self._written:
+            return None
         if path not in self._known and path not in self.paths():
             raise KeyError(path)
-        while path not in self._ready and self._reader is not None:
+        while path not in self._written and self._reader is not None:
             self._receive()
-        if path in self._ready:
-            return self._ready[path]
+        if path in self._written:
+            return None
         if self._failure is not None:
             raise self._failure
         if self._plan is None:
@@ -197,9 +214,9 @@ class Outputs:
         except (EOFError, OSError):
             self._end("before it finished")
             return
-        # What arrived before a failure is still good: the failure is raised when a page
-        # that did not arrive is asked for, so MkDocs names the page that failed.
-        self._ready.update(batch)
+        # What was written before a failure is still good: the failure is raised when a page
+        # that was not is asked for, so MkDocs names the page that failed.
+        self._written.update(batch)
         if error is not None:
             self._failure = WorkerError(f"rendering {failed} failed:\n{error}")
             self._end()
@@ -214,12 +231,15 @@ class Outputs:
                                         f"{early}")
 
     def close(self) -> None:
-        """Stop the child, finished or not, and let go of the outputs; safe to call again."""
+        """Stop the child, finished or not, and remove its files; safe to call again."""
         self._end()
-        self._ready.clear()
+        self._written.clear()
+        if self.folder is not None:
+            self._remove()
 
 
-def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: str) -> None:
+def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: str,
+                     folder: Path) -> None:
     records: list[logging.LogRecord] = []
     try:
         log = logging.getLogger(logger)
@@ -234,7 +254,7 @@ def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: 
             writer.send(("failed", traceback.format_exc(), records))
             return
         writer.send(("plan", list(plan), records))
-        _render_all(plan, writer)
+        _render_all(plan, writer, folder)
     except OSError:
         pass  # a send failed: the build is gone or stopped listening, so nobody needs the rest
     finally:
@@ -252,17 +272,27 @@ class _Keep(logging.Handler):
         self.records.append(record)
 
 
-def _render_all(plan: Plan, writer: Connection) -> None:
-    # Outputs go in batches that double up to _BATCH: the first page is sent at once, and
-    # the rest cost a few dozen messages instead of one hand-over between processes each.
-    batch: list[tuple[str, Any]] = []
+def _render_all(plan: Plan, writer: Connection, folder: Path) -> None:
+    # Written paths go in batches that double up to _BATCH: the first page is announced at
+    # once, and the rest cost a few dozen messages instead of one hand-over each.
+    batch: list[str] = []
     size = 1
+    made: set[Path] = set()
     for path, render in plan.items():
         try:
-            batch.append((path, render()))
+            content = render()
+            target = folder / path  # the plan's own paths: ids are validated, no '..'
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
         except BaseException:
             writer.send((batch, path, traceback.format_exc()))
             return
+        batch.append(path)
         if len(batch) >= size:
             writer.send((batch, None, None))
             batch, size = [], min(2 * size, _BATCH)

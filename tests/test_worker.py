@@ -31,6 +31,20 @@ def single_threaded() -> None:
     assert can_fork()
 
 
+def as_bytes(content: str | bytes) -> bytes:
+    return content.encode() if isinstance(content, str) else content
+
+
+def read(outputs: Outputs, path: str) -> bytes:
+    """An output as MkDocs gets it: made here, or read from the file the child wrote."""
+    content = outputs.get(path)
+    if content is None:
+        source = outputs.source(path)
+        assert source is not None
+        return Path(source).read_bytes()
+    return as_bytes(content)
+
+
 @pytest.fixture(autouse=True)
 def deadline() -> Iterator[None]:
     """A hang is a failure here, not a stuck test run."""
@@ -54,7 +68,8 @@ def test_the_background_renders_what_this_process_would_in_any_order_asked() -> 
     try:
         assert outputs.in_background
         assert outputs.paths() == list(expected)
-        assert {path: outputs.get(path) for path in paths} == expected
+        assert {path: read(outputs, path) for path in paths} == {
+            path: as_bytes(content) for path, content in expected.items()}
     finally:
         outputs.close()
 
@@ -94,7 +109,7 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
         with pytest.raises(WorkerError, match=r"rendering b\.md failed") as error:
             outputs.get("b.md")
         assert "ZeroDivisionError: the renderer divided by zero" in str(error.value)
-        assert outputs.get("a.md") == "A"  # rendered before the failure: still good
+        assert read(outputs, "a.md") == b"A"  # rendered before the failure: still good
         with pytest.raises(WorkerError, match=r"rendering b\.md failed"):
             outputs.get("c.md")
     finally:
@@ -103,16 +118,15 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
 
 @needs_fork
 @pytest.mark.parametrize(("render", "kill", "code"), [
-    (lambda: os._exit(3), False, "3"),  # dies before it sends anything
-    # killed while the pipe is full of a large message only partly read
-    (lambda: "x" * 50_000_000, True, "-9"),
+    (lambda: os._exit(3), False, "3"),  # dies before it writes anything
+    (lambda: time.sleep(60) or "x", True, "-9"),  # killed while it renders
 ])
 def test_a_background_that_dies_fails_instead_of_hanging(
         render: Callable[[], str], kill: bool, code: str) -> None:
     outputs = Outputs(lambda: {"a.md": render})
     try:
         if kill:
-            time.sleep(0.5)  # long enough to render and start sending
+            outputs.paths()  # the plan has come: it is rendering
             os.kill(outputs._child.process.pid, signal.SIGKILL)
         with pytest.raises(WorkerError, match=rf"stopped \(exit code {code}\)"):
             outputs.get("a.md")
@@ -131,11 +145,15 @@ def test_closing_stops_a_background_still_at_work(tmp_path: Path) -> None:
 
     outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": slow})
     process = outputs._child.process
-    assert outputs.get("a.md") == "A"
+    assert read(outputs, "a.md") == b"A"
+    folder = outputs.folder
+    assert folder is not None
+    assert folder.is_dir()
     while not started.exists():
         time.sleep(0.01)
     outputs.close()
     assert not process.is_alive()
+    assert not folder.exists()  # its files go with it
     outputs.close()  # twice is harmless
 
 
@@ -156,8 +174,9 @@ def test_the_children_end_when_the_build_process_dies(tmp_path: Path) -> None:
         "os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")
     pids = tmp_path / "pids"
     with pids.open("w", encoding="utf-8") as out:  # a file: a pipe would wait for the children
+        # TMPDIR: the staging folder a killed build cannot remove stays in this test's folder.
         subprocess.run([sys.executable, str(script)], cwd=ROOT, stdout=out, check=False,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)})
     checker, renderer = (int(pid) for pid in pids.read_text(encoding="utf-8").split())
     try:
         assert _ends(checker, within=1.0), "the checking process outlived its build process"
@@ -185,7 +204,7 @@ def test_an_output_asked_for_again_is_the_same() -> None:
     # MkDocs reads each file once, but a plugin may copy a file and read the copy.
     outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": lambda: "B"})
     try:
-        assert [outputs.get("a.md"), outputs.get("b.md"), outputs.get("a.md")] == ["A", "B", "A"]
+        assert [read(outputs, p) for p in ("a.md", "b.md", "a.md")] == [b"A", b"B", b"A"]
     finally:
         outputs.close()
 
@@ -210,15 +229,14 @@ def test_a_copied_or_moved_page_keeps_its_content(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
     from conftest import make_project
-    from generator.plugin import PENDING, RenderedFile
+    from generator.plugin import RenderedFile
 
     config = load_config(str(make_project(tmp_path / "project")))
     config.plugins._current_plugin = "charters"  # as during the plugin's on_files
     outputs = Outputs(lambda: {"x/index.md": lambda: "# X\n"})
     try:
-        file = RenderedFile.generated(config, "x/index.md", content=PENDING)
-        assert isinstance(file, RenderedFile)
-        file.outputs, file.output_path = outputs, "x/index.md"
+        file = RenderedFile.of(config, outputs, "x/index.md")
+        assert file.abs_src_path is not None  # read from the file the child writes
         shallow, deep = copy.copy(file), copy.deepcopy(file)
         file.src_uri = "fr/x/index.md"
         assert file.content_string == shallow.content_string == deep.content_string == "# X\n"
@@ -269,7 +287,7 @@ def test_a_background_that_dies_before_reading_fails_instead_of_hanging() -> Non
 @needs_fork
 def test_an_output_asked_for_after_closing_fails_plainly() -> None:
     outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": lambda: "B"})
-    assert outputs.get("a.md") == "A"
+    assert read(outputs, "a.md") == b"A"
     outputs.close()
     with pytest.raises(WorkerError, match=r"b\.md was asked for after its outputs were closed"):
         outputs.get("b.md")

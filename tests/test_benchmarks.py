@@ -1,0 +1,48 @@
+"""The benchmarks still run and print figures that agree with each other.
+
+Tiny inputs and one round: these check what is printed, never how fast anything was (timings
+on a shared machine are not a test), so the README's figures stay reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+SECONDS = r"(\d+\.\d+)s"
+
+
+def run(script: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, f"benchmarks/{script}", *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_site_benchmark_prints_both_sides_their_ratios_and_the_plugins_share() -> None:
+    out = run("bench_site.py", "--sizes", "2", "3", "--runs", "2")
+    rows = {int(m[1]): m for m in re.finditer(
+        rf"^ +(\d+) +{SECONDS} +{SECONDS} +(\d\.\d+) +(\d\.\d+) +\S+ms +\S+ms  (ok|MISSED)",
+        out, re.M)}
+    assert sorted(rows) == [2, 3], out
+    for size, row in rows.items():
+        plugin, baseline, ratio, rounds = (float(row[i]) for i in range(2, 6))
+        assert abs(ratio - plugin / baseline) < 0.01, row[0]  # the ratio of the bests shown
+        assert rounds > 0
+        assert (row[6] == "ok") is (max(ratio, rounds) <= 1.05), row[0]
+        pairs = re.search(rf"^ +{size} the plugin's time in the build's process: {SECONDS}, "
+                          rf"[\d.]+% of its build.*\n +the rounds \(plugin/baseline\): (.*)$",
+                          out, re.M)
+        assert pairs is not None, out
+        assert 0 < float(pairs[1]) < plugin
+        assert len(pairs[2].split(", ")) == 2  # one pair a round
+    assert re.search(r"plugin cost 3/2 charters: [\d.]+x \(linear would be 1\.5x\)", out)
+
+
+def test_the_load_benchmark_prints_ours_beside_the_floor() -> None:
+    out = run("bench_load.py", "--count", "20", "--pledges", "5", "--runs", "1")
+    assert "CSafeLoader" in out, out
+    assert re.search(r"ratio", out), out
