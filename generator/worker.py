@@ -141,7 +141,8 @@ class Outputs:
 
     @property
     def in_background(self) -> bool:
-        return self._child is not None
+        """True if the outputs are made in a child (even once it has finished)."""
+        return self.folder is not None
 
     def paths(self) -> list[str]:
         """Every output's path in plan order, once the charters are read and validated.
