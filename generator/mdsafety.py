@@ -55,14 +55,18 @@ def _allowed(url: str, tag: str) -> bool:
     return safe_url(url) or ":" not in url.split("/", 1)[0]
 
 
-# A start tag as a browser reads it: the name runs to whitespace, '/' or '>', and attributes
-# may be separated by '/' or follow a quoted value directly: <svg/onload=..>, <a href=""onclick=..>.
+# Start tags, two ways, and the union is checked: up to the first '>' (a '/' or a closing quote
+# also separates attributes: <svg/onload=..>, <a href=""onclick=..>), and honouring quotes, as
+# a browser does (<img alt=">" onerror=..> is one tag).
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_QUOTED_TAG = re.compile(r"<[a-zA-Z](?:\"[^\"]*\"|'[^']*'|[^\"'>])*>")
 _NAME = re.compile(r"<([^\s/>]+)")
-_EVENT = re.compile(r"[\s/\"']on[a-z]+\s*=", re.I)
-_URL_VALUE = re.compile(r"[\s/\"'](?:href|src|action|formaction|xlink:href|data|poster)\s*=\s*"
-                        r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
-_LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame"}
+# One attribute as a browser's tokenizer reads it: quotes only open a value after '='.
+_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>=][^\s/>=]*)(?:\s*=\s*("[^"]*"?|'[^']*'?|[^\s>]*))?""")
+_LINKS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
+# Elements that run code or load things, and SVG animation, which can set an href.
+_LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame",
+         "animate", "set", "animatemotion", "animatetransform"}
 _DANGEROUS_URL = re.compile(r"(?:javascript|vbscript|data):", re.I)
 
 
@@ -74,15 +78,16 @@ def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
     Charter text never contains a raw '<' (text.py escapes it), so every tag here is ours.
 
     `clean` holds tags already found harmless: a site repeats the same few thousand tags on
-    every page, so a build checks each distinct tag once, and a page costs one regex scan.
+    every page, so a build checks each distinct tag once.
     """
     tags = set(_TAG.findall(page))
+    tags.update(_QUOTED_TAG.findall(page))
     if clean is not None:
         tags -= clean
     found: list[str] = []
     for tag in tags:
         name = _NAME.match(tag)
-        assert name is not None  # _TAG starts with a letter
+        assert name is not None  # both patterns start with a letter
         findings = _findings(name.group(1).lower(), tag[name.end():-1])
         if findings:
             found += findings
@@ -95,16 +100,16 @@ def _findings(name: str, attributes: str) -> list[str]:
     found = []
     if name in _LIVE:
         found.append(f"<{name}> element")
-    if not attributes:
-        return found
-    if "&" in attributes:  # the browser decodes references in attributes: so do we
-        attributes = html.unescape(attributes)
-    if _EVENT.search(attributes):
-        found.append(f"event attribute in <{name}>")
-    if ":" in attributes:
-        for quoted in _URL_VALUE.findall(attributes):
-            url = "".join(quoted)
-            if _DANGEROUS_URL.match(_CONTROL.sub("", url)):
+    for match in _ATTRIBUTE.finditer(attributes):
+        attribute, value = match.group(1).lower(), match.group(2) or ""
+        if attribute.startswith("on"):
+            found.append(f"event attribute in <{name}>")
+        elif attribute in _LINKS and (":" in value or "&" in value):
+            if value[:1] in "\"'":
+                value = value[1:-1] if value[-1:] == value[0] and len(value) > 1 else value[1:]
+            # The browser decodes references in attributes and ignores controls: so do we.
+            url = _CONTROL.sub("", html.unescape(value) if "&" in value else value)
+            if _DANGEROUS_URL.match(url):
                 found.append(f"'{url.strip()[:40]}' link in <{name}>")
     return found
 

@@ -20,7 +20,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -110,7 +110,9 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         assert self.checks is not None
-        self.checks.submit(page.file.src_uri, html)
+        found = self.checks.submit(page.file.src_uri, html)  # [] until on_env, if in a child
+        if found:
+            raise PluginError(_refusal({page.file.src_uri: found}))
         return html
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -121,11 +123,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         except WorkerError as e:
             raise PluginError(f"charters: {e}") from e
         if found:
-            # Fail closed: a page with live markup is never published.
-            raise PluginError("charters: refusing to publish live markup, which charter text "
-                              "cannot produce; if a charter did, please report it as a bug:\n"
-                              + "\n".join(f"{uri}: it holds {'; '.join(sorted(set(items)))}"
-                                          for uri, items in sorted(found.items())))
+            raise PluginError(_refusal(found))
         return env
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
@@ -142,6 +140,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         server.watch(str(self.charters_dir))
         return server
 
+    @event_priority(-100)  # last: other plugins may still read the pages in theirs
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close()
 
@@ -211,6 +210,14 @@ class RenderedFile(File):
         state = dict(self.__dict__, _value=self._content)
         state.pop("outputs", None)
         return state
+
+
+def _refusal(found: dict[str, list[str]]) -> str:
+    # Fail closed: a page with live markup is never published.
+    return ("charters: refusing to publish live markup, which charter text cannot produce; "
+            "if a charter did, please report it as a bug:\n"
+            + "\n".join(f"{uri}: it holds {'; '.join(sorted(set(items)))}"
+                        for uri, items in sorted(found.items())))
 
 
 def _plan(charters_dir: Path, today: dt.date, threshold: int, history: bool) -> Plan:

@@ -21,6 +21,7 @@ functions run in this process instead, with the same results.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import shutil
@@ -197,8 +198,7 @@ class Outputs:
         except (EOFError, OSError):
             self._end("before it read the charters")
             return
-        for record in records:  # logged in the child, shown and counted (--strict) here
-            logging.getLogger(record.name).handle(record)
+        _log(records)
         if kind == "plan":
             self._set_paths(value)
         elif kind == "problems":
@@ -211,10 +211,11 @@ class Outputs:
     def _receive(self) -> None:
         assert self._reader is not None
         try:
-            batch, failed, error = self._reader.recv()
+            batch, failed, error, records = self._reader.recv()
         except (EOFError, OSError):
             self._end("before it finished")
             return
+        _log(records)
         # What was written before a failure is still good: the failure is raised when a page
         # that was not is asked for, so MkDocs names the page that failed.
         self._written.update(batch)
@@ -254,8 +255,9 @@ def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: 
         except BaseException:
             writer.send(("failed", traceback.format_exc(), records))
             return
-        writer.send(("plan", list(plan), records))
-        _render_all(plan, writer, folder)
+        writer.send(("plan", list(plan), records[:]))
+        records.clear()
+        _render_all(plan, writer, folder, records)
     except OSError:
         pass  # a send failed: the build is gone or stopped listening, so nobody needs the rest
     finally:
@@ -273,7 +275,13 @@ class _Keep(logging.Handler):
         self.records.append(record)
 
 
-def _render_all(plan: Plan, writer: Connection, folder: Path) -> None:
+def _log(records: list[logging.LogRecord]) -> None:
+    for record in records:  # logged in the child, shown and counted (--strict) here
+        logging.getLogger(record.name).handle(record)
+
+
+def _render_all(plan: Plan, writer: Connection, folder: Path,
+                records: list[logging.LogRecord]) -> None:
     # Written paths go in batches that double up to _BATCH: the first page is announced at
     # once, and the rest cost a few dozen messages instead of one hand-over each.
     batch: list[str] = []
@@ -291,21 +299,24 @@ def _render_all(plan: Plan, writer: Connection, folder: Path) -> None:
             else:
                 target.write_text(content, encoding="utf-8", newline="\n")
         except BaseException:
-            writer.send((batch, path, traceback.format_exc()))
+            writer.send((batch, path, traceback.format_exc(), records))
             return
         batch.append(path)
         if len(batch) >= size:
-            writer.send((batch, None, None))
+            writer.send((batch, None, None, records[:]))  # what rendering logged, too
+            records.clear()
             batch, size = [], min(2 * size, _BATCH)
     if batch:
-        writer.send((batch, None, None))
-    writer.send(([], None, None))  # the end: an empty batch
+        writer.send((batch, None, None, records[:]))
+        records.clear()
+    writer.send(([], None, None, records))  # the end: an empty batch
 
 
 class Checks:
     """`check(text)` run on each text submitted by name, in a child process or here.
 
-    `findings()` waits for every text to be checked and returns the findings by name.
+    `findings()` waits for every text submitted to be checked and returns the findings by
+    name. A text submitted here, or after the findings were taken, is checked at once.
     """
 
     def __init__(self, check: Callable[[str], list[str]], *, background: bool = True) -> None:
@@ -328,34 +339,44 @@ class Checks:
     def in_background(self) -> bool:
         return self._child is not None
 
-    def submit(self, name: str, text: str) -> None:
+    def submit(self, name: str, text: str) -> list[str]:
+        """Check `text`: in the child (returns [], see `findings`), or here (returns what
+        it finds, which `findings` also reports)."""
         if self._sender is None:
-            if self._failure is None:
-                found = self._check(text)
-                if found:
-                    self._found[name] = found
-            return
+            if self._failure is not None:
+                return []  # findings() raises it: nothing here can pass for clean
+            found = self._check(text)
+            if found:
+                self._found[name] = found
+            return found
         try:
             self._sender.send((name, text))
-        except OSError:  # the child is gone
-            self._end("before it checked every page")
+        except OSError:  # the child is gone, or stopped reading after a failed check
+            self._collect()
+        return []
 
     def findings(self) -> dict[str, list[str]]:
         """Every finding by name, once every text submitted has been checked."""
-        if self._sender is not None and self._reader is not None:
-            try:
+        if self._sender is not None:
+            # If the child is gone, or stopped reading, what it has to say follows anyway.
+            with contextlib.suppress(OSError):
                 self._sender.send(None)  # the end
-                found, error = self._reader.recv()
-            except (EOFError, OSError):
-                self._end("before it checked every page")
-            else:
-                self._found.update(found)
-                if error is not None:
-                    self._failure = WorkerError(f"checking the pages failed:\n{error}")
-                self._end()
+            self._collect()
         if self._failure is not None:
             raise self._failure
         return dict(self._found)
+
+    def _collect(self) -> None:
+        assert self._reader is not None
+        try:
+            found, error = self._reader.recv()
+        except (EOFError, OSError):
+            self._end("before it checked every page")
+            return
+        self._found.update(found)
+        if error is not None:
+            self._failure = WorkerError(f"checking the pages failed:\n{error}")
+        self._end()
 
     def _end(self, early: str = "") -> None:
         code = self._child.stop() if self._child is not None else None
@@ -375,21 +396,24 @@ class Checks:
 def _check_all(texts: Connection, results: Connection, check: Callable[[str], list[str]]
                ) -> None:
     found: dict[str, list[str]] = {}
+    error = None
     try:
-        try:
-            while (item := texts.recv()) is not None:
-                name, text = item
-                findings = check(text)
-                if findings:
-                    found[name] = findings
-        except (EOFError, OSError):
-            return  # the build is gone
-        except BaseException:
-            results.send((found, traceback.format_exc()))
-            return
-        results.send((found, None))
+        while (item := texts.recv()) is not None:
+            name, text = item
+            findings = check(text)
+            if findings:
+                found[name] = findings
+    except (EOFError, OSError):
+        texts.close()
+        results.close()
+        return  # the build is gone
+    except BaseException:
+        error = traceback.format_exc()
+    # Stop reading first: a build still sending gets a broken pipe, and reads this instead.
+    texts.close()
+    try:
+        results.send((found, error))
     except OSError:
         pass  # the build is gone
     finally:
-        texts.close()
         results.close()

@@ -111,6 +111,16 @@ def test_safe_url_allows_web_mail_phone_and_anchors_only(url: str, ok: bool) -> 
     ('<a href="#"onclick="alert(1)">x</a>', "event attribute in <a>"),
     ('<a/href="javascript:alert(1)">x</a>', "'javascript:alert(1)' link in <a>"),
     ("<SCRIPT/src=x></SCRIPT>", "<script> element"),
+    # A fake attribute inside another's quoted value must not hide the real one that follows,
+    # and a '>' inside quotes does not end the tag.
+    ("""<a title='x"href=' href="javascript:alert(1)" class='y'>c</a>""",
+     "'javascript:alert(1)' link in <a>"),
+    ("""<a title="&quot;href='" href="javascript:alert(1)" x='y'>c</a>""",
+     "'javascript:alert(1)' link in <a>"),
+    ('<img alt=">" src=x onerror=alert(1)>', "event attribute in <img>"),
+    ('<div title=">" onmouseover="alert(1)">x</div>', "event attribute in <div>"),
+    ("<svg><animate attributeName=href values=javascript:alert(1)></svg>", "<animate> element"),
+    ('<svg><set attributeName="href" to="javascript:alert(1)"/></svg>', "<set> element"),
 ])
 def test_the_last_line_finds_live_markup_in_final_html(page: str, finding: str) -> None:
     from generator.mdsafety import unsafe_html
@@ -123,6 +133,7 @@ def test_the_last_line_passes_ordinary_content() -> None:
 
     ordinary = ('<p>Say onload=x or javascript: in text &lt;script&gt;</p>'
                 '<a href="https://example.org/?q=1">x</a><a href="../partners/x/">y</a>'
+                '<a title="Decision on=yes, see javascript:x" href="#a">z</a>'
                 '<svg role="img"><title>t</title></svg>')
     assert unsafe_html(ordinary) == []
 

@@ -319,14 +319,16 @@ def test_a_check_that_fails_or_a_checker_that_dies_fails_the_check() -> None:
     def broken(text: str) -> list[str]:
         raise ZeroDivisionError("the check divided by zero")
 
-    checks = Checks(broken)
-    try:
-        checks.submit("a.html", "x")
-        with pytest.raises(WorkerError, match=r"checking the pages failed") as error:
-            checks.findings()
-        assert "ZeroDivisionError: the check divided by zero" in str(error.value)
-    finally:
-        checks.close()
+    for pages in (1, 100):  # 100 large ones: still sending when the check fails
+        checks = Checks(broken)
+        try:
+            for i in range(pages):
+                assert checks.submit(f"{i}.html", "x" * 100_000) == []
+            with pytest.raises(WorkerError, match=r"checking the pages failed") as error:
+                checks.findings()
+            assert "ZeroDivisionError: the check divided by zero" in str(error.value)
+        finally:
+            checks.close()
     checks = Checks(_odd)
     try:
         os.kill(checks._child.process.pid, signal.SIGKILL)
@@ -346,3 +348,42 @@ def test_checks_closed_before_their_findings_never_pass_for_clean() -> None:
     checks.close()
     with pytest.raises(WorkerError, match=r"closed before their findings came"):
         checks.findings()
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_a_text_checked_here_or_after_the_findings_were_taken_is_reported_at_once(
+        background: bool) -> None:
+    # A page MkDocs converts after the build took the findings is checked all the same.
+    if background and not can_fork():
+        pytest.skip("checks in the build's own process on this platform")
+    checks = Checks(_odd, background=background)
+    try:
+        assert checks.submit("a.html", "x") == ([] if background else ["1 is odd"])
+        assert checks.findings() == {"a.html": ["1 is odd"]}
+        assert checks.submit("b.html", "xxx") == ["3 is odd"]
+        assert checks.submit("c.html", "xx") == []
+        assert checks.findings() == {"a.html": ["1 is odd"], "b.html": ["3 is odd"]}
+    finally:
+        checks.close()
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_what_rendering_logs_reaches_the_build(background: bool,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    def render() -> str:
+        logging.getLogger("test.worker").warning("a pledge is odd")
+        return "A"
+
+    if background and not can_fork():
+        pytest.skip("renders in the build's own process on this platform")
+    outputs = Outputs(lambda: {"a.md": render, "b.md": lambda: "B"}, background=background,
+                      logger="test.worker")
+    try:
+        assert read(outputs, "a.md") == b"A"
+        assert read(outputs, "b.md") == b"B"
+        assert [(r.name, r.getMessage()) for r in caplog.records] == [
+            ("test.worker", "a pledge is odd")]
+    finally:
+        outputs.close()
