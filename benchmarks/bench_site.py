@@ -45,7 +45,7 @@ from generate import check, generate, write
 from one_build import mkdocs_build
 from timing import best_of, timings
 
-from generator.publish import build_outputs
+from generator.publish import build_outputs, write_output
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -81,12 +81,7 @@ def make_project(folder: Path, charters: dict[str, str], with_plugin: bool) -> P
         _, outputs = build_outputs(charters_dir, dt.date.fromisoformat(BUILD_DATE),
                                    history=False)
         for rel, content in outputs.items():
-            target = folder / "docs" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8", newline="\n")
+            write_output(folder / "docs", rel, content)
         shutil.rmtree(charters_dir)
     config_file = folder / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(_config(with_plugin), sort_keys=False),

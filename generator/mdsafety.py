@@ -62,7 +62,8 @@ _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 _QUOTED_TAG = re.compile(r"<[a-zA-Z](?:\"[^\"]*\"|'[^']*'|[^\"'>])*>")
 _NAME = re.compile(r"<([^\s/>]+)")
 # One attribute as a browser's tokenizer reads it: quotes only open a value after '='.
-_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>=][^\s/>=]*)(?:\s*=\s*("[^"]*"?|'[^']*'?|[^\s>]*))?""")
+_ATTRIBUTE = re.compile(
+    r"""[\s/]*([^\s/>=][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?""")
 _LINKS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
 # Elements that run code or load things, and SVG animation, which can set an href.
 _LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame",
@@ -101,12 +102,10 @@ def _findings(name: str, attributes: str) -> list[str]:
     if name in _LIVE:
         found.append(f"<{name}> element")
     for match in _ATTRIBUTE.finditer(attributes):
-        attribute, value = match.group(1).lower(), match.group(2) or ""
+        attribute, value = match.group(1).lower(), "".join(match.groups("")[1:])
         if attribute.startswith("on"):
             found.append(f"event attribute in <{name}>")
         elif attribute in _LINKS and (":" in value or "&" in value):
-            if value[:1] in "\"'":
-                value = value[1:-1] if value[-1:] == value[0] and len(value) > 1 else value[1:]
             # The browser decodes references in attributes and ignores controls: so do we.
             url = _CONTROL.sub("", html.unescape(value) if "&" in value else value)
             if _DANGEROUS_URL.match(url):

@@ -101,17 +101,22 @@ def write_markdown(charters_dir: Path, out: Path, today: dt.date) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         for rel, content in outputs.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8", newline="\n")
+            write_output(staging, rel, content)
         replace_dir(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return len(outputs)
+
+
+def write_output(folder: Path, path: str, content: str | bytes) -> None:
+    """One output as a file under `folder`: the same bytes whichever way out writes it."""
+    target = folder / path  # the outputs' own paths: ids are validated, so no '..'
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8", newline="\n")
 
 
 def replace_dir(new: Path, target: Path) -> None:

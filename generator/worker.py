@@ -11,12 +11,12 @@ MkDocs builds on one core. As a build starts, the plugin forks two children:
   findings when the build asks, before anything is written.
 
 Forked as the build starts, before the build's process has read a charter, the children share
-little memory with it. Each end of
-each pipe has one owner, so either side sees the other go: the build gets end-of-file if a
-child dies, even in the middle of a message, and a child's next send or receive fails if the
-build dies, so neither waits forever. Where forking is unsafe or unavailable (anything but
-Linux, or a process already running threads, such as `mkdocs serve`), or fails, the same
-functions run in this process instead, with the same results.
+little memory with it. Each end of each pipe has one owner, so either side sees the other go:
+the build gets end-of-file if a child dies, even in the middle of a message, and a child's
+next send or receive fails if the build dies, so neither waits forever. Where forking is
+unsafe or unavailable (anything but Linux, or a process already running threads, such as
+`mkdocs serve`), or fails, the same functions run in this process instead, with the same
+results.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ChartersError
+from generator.publish import write_output
 
 Plan = Mapping[str, Callable[[], Any]]
 _BATCH = 32
@@ -286,18 +287,9 @@ def _render_all(plan: Plan, writer: Connection, folder: Path,
     # once, and the rest cost a few dozen messages instead of one hand-over each.
     batch: list[str] = []
     size = 1
-    made: set[Path] = set()
     for path, render in plan.items():
         try:
-            content = render()
-            target = folder / path  # the plan's own paths: ids are validated, no '..'
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8", newline="\n")
+            write_output(folder, path, render())
         except BaseException:
             writer.send((batch, path, traceback.format_exc(), records))
             return

@@ -119,13 +119,10 @@ def test_every_text_field_of_every_hostile_page_builds_strict(site_builder: Site
 def test_the_hostile_pages_match_their_golden_files() -> None:
     # Safety is checked in the built HTML above; this pins the exact Markdown, so a change of
     # escaping that stays safe but shows text differently is seen in review.
-    import datetime as dt
-
-    from conftest import check_golden
+    from conftest import BUILD_DATE, check_golden
     from generator.publish import build_outputs
 
-    _, outputs = build_outputs(CASES / "hostile" / "charters", dt.date(2026, 11, 26),
-                               history=False)
+    _, outputs = build_outputs(CASES / "hostile" / "charters", BUILD_DATE, history=False)
     pages = {path: text for path, text in outputs.items() if path.endswith(".md")}
     assert "charters/hostile/index.md" in pages
     for path, text in pages.items():

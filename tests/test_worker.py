@@ -45,6 +45,14 @@ def read(outputs: Outputs, path: str) -> bytes:
     return as_bytes(content)
 
 
+@pytest.fixture(params=[True, False], ids=["in-a-child", "here"])
+def background(request: pytest.FixtureRequest) -> bool:
+    """Both ways: in a child process where the platform forks, and in this process."""
+    if request.param and not can_fork():
+        pytest.skip("works in the build's own process on this platform")
+    return bool(request.param)
+
+
 @pytest.fixture(autouse=True)
 def deadline() -> Iterator[None]:
     """A hang is a failure here, not a stuck test run."""
@@ -245,7 +253,6 @@ def test_a_copied_or_moved_page_keeps_its_content(tmp_path: Path) -> None:
         outputs.close()
 
 
-@pytest.mark.parametrize("background", [True, False])
 def test_problems_and_warnings_from_reading_reach_the_build(
         background: bool, caplog: pytest.LogCaptureFixture) -> None:
     # Read in the child, but reported here: the build logs them, and --strict counts them.
@@ -257,8 +264,6 @@ def test_problems_and_warnings_from_reading_reach_the_build(
         logging.getLogger("test.worker").warning("history is unavailable: %s", "no git")
         raise ChartersError([problem])
 
-    if background and not can_fork():
-        pytest.skip("renders in the build's own process on this platform")
     outputs = Outputs(make_plan, background=background, logger="test.worker")
     try:
         assert outputs.in_background is background
@@ -297,10 +302,7 @@ def _odd(text: str) -> list[str]:
     return [f"{len(text)} is odd"] if len(text) % 2 else []
 
 
-@pytest.mark.parametrize("background", [True, False])
 def test_checks_find_the_same_in_either_process(background: bool) -> None:
-    if background and not can_fork():
-        pytest.skip("checks in the build's own process on this platform")
     checks = Checks(_odd, background=background)
     try:
         assert checks.in_background is background
@@ -350,12 +352,9 @@ def test_checks_closed_before_their_findings_never_pass_for_clean() -> None:
         checks.findings()
 
 
-@pytest.mark.parametrize("background", [True, False])
 def test_a_text_checked_here_or_after_the_findings_were_taken_is_reported_at_once(
         background: bool) -> None:
     # A page MkDocs converts after the build took the findings is checked all the same.
-    if background and not can_fork():
-        pytest.skip("checks in the build's own process on this platform")
     checks = Checks(_odd, background=background)
     try:
         assert checks.submit("a.html", "x") == ([] if background else ["1 is odd"])
@@ -367,7 +366,6 @@ def test_a_text_checked_here_or_after_the_findings_were_taken_is_reported_at_onc
         checks.close()
 
 
-@pytest.mark.parametrize("background", [True, False])
 def test_what_rendering_logs_reaches_the_build(background: bool,
                                                caplog: pytest.LogCaptureFixture) -> None:
     import logging
@@ -376,8 +374,6 @@ def test_what_rendering_logs_reaches_the_build(background: bool,
         logging.getLogger("test.worker").warning("a pledge is odd")
         return "A"
 
-    if background and not can_fork():
-        pytest.skip("renders in the build's own process on this platform")
     outputs = Outputs(lambda: {"a.md": render, "b.md": lambda: "B"}, background=background,
                       logger="test.worker")
     try:
