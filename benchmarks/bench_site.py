@@ -14,9 +14,10 @@ build inherits the heap or caches of the one before. --runs rounds of one build 
 alternating which goes first. The table shows the best of the runs, their ratio, and the
 median of the rounds' own ratios (each round's two builds run back to back, so a slow spell of
 a shared machine that lasts longer than a round cancels out); the verdict needs both within
-the aim. The notes show the plugin's own time measured inside its builds (one_build's
-PluginClock) and every round, because the machine's speed drifts by more than the difference
-being measured.
+the aim. The notes show, measured inside the builds themselves: the plugin's own time in its
+builds (one_build's PluginClock), the time each build's process waited for a CPU (what the
+plugin's second processes cost it on two cores), and every round, because the machine's speed
+drifts by more than the difference being measured.
 
     .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--pledges 10] [--profile]
 """
@@ -98,17 +99,18 @@ def profile(config_file: Path, lines: int) -> None:
     stats.sort_stats("tottime").print_stats(lines)
 
 
-def timed_build(config_file: Path, clocks: list[float] | None = None) -> None:
-    """`mkdocs build` in a fresh process (one_build.py); with `clocks`, the plugin's own time
-    in that build is appended to it."""
+def timed_build(config_file: Path, figures: list[dict[str, Any]] | None = None, *,
+                clock: bool = False) -> None:
+    """`mkdocs build` in a fresh process (one_build.py), appending what it measured inside
+    the build to `figures`; with `clock`, that includes the plugin's own time."""
     command = [sys.executable, str(HERE / "one_build.py"), str(config_file)]
-    if clocks is not None:
+    if clock:
         command.append("--clock")
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         raise SystemExit(f"the build of {config_file} failed:\n{result.stderr}")
-    if clocks is not None:
-        clocks.append(json.loads(result.stdout.splitlines()[-1])["plugin_seconds"])
+    if figures is not None:
+        figures.append(json.loads(result.stdout.splitlines()[-1]))
 
 
 def main() -> int:
@@ -142,9 +144,11 @@ def main() -> int:
             check(charters)
             plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True)
             plain_cfg = make_project(Path(tmp) / f"plain-{size}", charters, with_plugin=False)
-            clocks: list[float] = []
-            times = timings(args.runs, {"plugin": partial(timed_build, plugin_cfg, clocks),
-                                        "baseline": partial(timed_build, plain_cfg)})
+            inside: dict[str, list[dict[str, Any]]] = {"plugin": [], "baseline": []}
+            times = timings(args.runs, {
+                "plugin": partial(timed_build, plugin_cfg, inside["plugin"], clock=True),
+                "baseline": partial(timed_build, plain_cfg, inside["baseline"])})
+            clocks = [figures["plugin_seconds"] for figures in inside["plugin"]]
             # The plugin's work done all in one process, as `charters render` does it.
             alone = best_of(args.runs, {"outputs": partial(
                 build_outputs, plugin_cfg.parent / "charters",
@@ -166,6 +170,12 @@ def main() -> int:
                 f"{share:.1%} of its build (ratio it implies: {1 / (1 - share):.3f}); "
                 f"all its work in one process: {alone:.2f}s = {alone / best['baseline']:.1%} "
                 f"of the baseline")
+            waits = {name: [f["waited_for_cpu"] for f in inside[name]] for name in inside}
+            if None not in waits["plugin"] + waits["baseline"]:
+                notes.append(
+                    f"  {'':8} the build's process waited for a CPU (median): "
+                    f"{statistics.median(waits['plugin']):.3f}s with the plugin's second "
+                    f"processes, {statistics.median(waits['baseline']):.3f}s in the baseline")
             pairs = ", ".join(f"{p:.1f}/{b:.1f}s"
                               for p, b in zip(times["plugin"], times["baseline"], strict=True))
             notes.append(f"  {'':8} the rounds (plugin/baseline): {pairs}")

@@ -81,20 +81,34 @@ def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
     `clean` holds tags already found harmless: a site repeats the same few thousand tags on
     every page, so a build checks each distinct tag once.
     """
-    tags = set(_TAG.findall(page))
-    tags.update(_QUOTED_TAG.findall(page))
-    if clean is not None:
-        tags -= clean
     found: list[str] = []
-    for tag in tags:
+    for tag in start_tags(page, clean):
         name = _NAME.match(tag)
         assert name is not None  # both patterns start with a letter
         findings = _findings(name.group(1).lower(), tag[name.end():-1])
         if findings:
             found += findings
-        elif clean is not None:
+        elif clean is not None and _QUOTED_TAG.fullmatch(tag):
             clean.add(tag)
     return sorted(found)
+
+
+def start_tags(page: str, known: set[str] | None = None) -> set[str]:
+    """Every start tag either scan finds in `page`, less those in `known`.
+
+    The second scan only runs when it could find something else: if no tag the first finds
+    has a quote still open at its '>', both scans read the page alike (they start at the same
+    places and end each tag at the same '>'). `known` must hold only tags with no quote left
+    open, which is what `unsafe_html` keeps in its `clean` set.
+    """
+    tags = set(_TAG.findall(page))
+    if known:
+        tags -= known
+    if not all(_QUOTED_TAG.fullmatch(tag) for tag in tags):
+        tags.update(_QUOTED_TAG.findall(page))
+        if known:
+            tags -= known
+    return tags
 
 
 def _findings(name: str, attributes: str) -> list[str]:

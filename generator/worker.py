@@ -25,6 +25,7 @@ import contextlib
 import logging
 import multiprocessing
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -234,11 +235,28 @@ class Outputs:
                                         f"{early}")
 
     def close(self) -> None:
-        """Stop the child, finished or not, and remove its files; safe to call again."""
+        """Stop the child, finished or not, and have its files removed; safe to call again.
+
+        The files go in a process of their own, which the build does not wait for: deleting
+        a site's worth of files can take a second or more on some disks (they are discarded
+        one by one).
+        """
         self._end()
         self._written.clear()
-        if self.folder is not None:
-            self._remove()
+        if self.folder is not None and self._remove.detach() is not None:
+            remove_in_background(self.folder)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Remove `folder` in a process this one does not wait for; here if that cannot start."""
+    try:
+        # sh starts rm and returns at once; rm, in a session of its own, outlives a Ctrl-C
+        # sent to the build, and PID 1 reaps it. No output, and none of our open files.
+        subprocess.run(["sh", "-c", 'rm -rf -- "$0" &', str(folder)], check=True,
+                       start_new_session=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: str,

@@ -34,11 +34,15 @@ def test_the_site_benchmark_prints_both_sides_their_ratios_and_the_plugins_share
         assert rounds > 0
         assert (row[6] == "ok") is (max(ratio, rounds) <= 1.05), row[0]
         pairs = re.search(rf"^ +{size} the plugin's time in the build's process: {SECONDS}, "
-                          rf"[\d.]+% of its build.*\n +the rounds \(plugin/baseline\): (.*)$",
+                          rf"[\d.]+% of its build.*\n +the build's process waited for a CPU "
+                          rf"\(median\): {SECONDS} with .*, {SECONDS} in the baseline\n"
+                          rf" +the rounds \(plugin/baseline\): (.*)$",
                           out, re.M)
         assert pairs is not None, out
         assert 0 < float(pairs[1]) < plugin
-        assert len(pairs[2].split(", ")) == 2  # one pair a round
+        assert 0 <= float(pairs[2]) < plugin
+        assert 0 <= float(pairs[3]) < baseline
+        assert len(pairs[4].split(", ")) == 2  # one pair a round
     assert re.search(r"plugin cost 3/2 charters: [\d.]+x \(linear would be 1\.5x\)", out)
 
 

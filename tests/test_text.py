@@ -167,3 +167,24 @@ def test_the_tree_processor_decodes_references_before_judging_a_link() -> None:
 def test_control_characters_show_as_their_pictures() -> None:
     assert inline("a\x01b\x7f") == "a\u2401b\u2421"
     assert block("x\x02y") == "x\u2402y"
+
+
+def test_the_last_line_reads_tags_as_both_scans_would() -> None:
+    # start_tags skips the quote-honouring scan when it cannot find anything else. Compare it
+    # with running both scans, on short random strings of the characters that matter, with
+    # and without a set of tags already known to be harmless.
+    import random
+
+    from generator.mdsafety import _QUOTED_TAG, _TAG, start_tags
+
+    rng = random.Random(2026)
+    alphabet = "<>\"'a b=/"
+    differing = 0
+    for _ in range(20000):
+        page = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+        both = set(_TAG.findall(page)) | set(_QUOTED_TAG.findall(page))
+        differing += both != set(_TAG.findall(page))
+        assert start_tags(page) == both, page
+        known = {tag for tag in both if _QUOTED_TAG.fullmatch(tag) and rng.random() < 0.5}
+        assert start_tags(page, known) == both - known, page
+    assert differing > 100  # the strings do exercise pages the two scans read differently

@@ -161,7 +161,8 @@ def test_closing_stops_a_background_still_at_work(tmp_path: Path) -> None:
         time.sleep(0.01)
     outputs.close()
     assert not process.is_alive()
-    assert not folder.exists()  # its files go with it
+    # Its files go with it, removed by a process the build does not wait for.
+    assert _gone(folder, within=10.0), "the staging folder outlived its build"
     outputs.close()  # twice is harmless
 
 
@@ -193,6 +194,16 @@ def test_the_children_end_when_the_build_process_dies(tmp_path: Path) -> None:
         for pid in (checker, renderer):
             if not _ends(pid, within=0):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _gone(path: Path, within: float) -> bool:
+    """True once `path` no longer exists, waiting up to `within` seconds for that."""
+    deadline = time.monotonic() + within
+    while path.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def _ends(pid: int, within: float) -> bool:
@@ -383,3 +394,20 @@ def test_what_rendering_logs_reaches_the_build(background: bool,
             ("test.worker", "a pledge is odd")]
     finally:
         outputs.close()
+
+
+def test_a_staging_folder_is_removed_in_the_background_or_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.worker import remove_in_background
+
+    for name in ("by-rm", "here"):
+        folder = tmp_path / name
+        (folder / "charters" / "a").mkdir(parents=True)
+        (folder / "charters" / "a" / "index.md").write_text("x", encoding="utf-8")
+        if name == "here":
+            monkeypatch.setenv("PATH", "")  # no sh to start: removed before the call returns
+            remove_in_background(folder)
+            assert not folder.exists()
+        else:
+            remove_in_background(folder)
+            assert _gone(folder, within=10.0)
