@@ -10,16 +10,17 @@ same run:
   with the same mkdocs.yml less the charters plugin (same theme, extensions, CSS and scripts).
 
 Each build is a fresh process, as `mkdocs build` is (one_build.py): start-up included, and no
-build inherits the heap or caches of the one before. --runs rounds of one build each,
-alternating which goes first. The table shows the best of the runs, their ratio, and the
-median of the rounds' own ratios (each round's two builds run back to back, so a slow spell of
-a shared machine that lasts longer than a round cancels out); the verdict needs both within
-the aim. The notes show, measured inside the builds themselves: the plugin's own time in its
-builds (one_build's PluginClock), the time each build's process waited for a CPU (what the
-plugin's second processes cost it on two cores), and every round, because the machine's speed
-drifts by more than the difference being measured.
+build inherits the heap or caches of the one before. --runs rounds of one build each (one
+number per size, or one for all), alternating which goes first. The table shows the best of the
+runs, their ratio, and the median of the rounds' own ratios (each round's two builds run back
+to back, so a slow spell of a shared machine that lasts longer than a round cancels out); the
+verdict needs both within the aim. The notes show, measured inside the builds themselves: the
+plugin's own time in its builds (one_build's PluginClock), the time each build's process waited
+for a CPU (what the plugin's second processes cost it on two cores), and every round, because
+the machine's speed drifts by more than the difference being measured.
 
-    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--pledges 10] [--profile]
+    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--runs 3] [--pledges 10]
+                                              [--profile]
 """
 
 from __future__ import annotations
@@ -118,17 +119,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--pledges", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, nargs="+", default=[3],
+                        help="rounds at each size: one number for all, or one per size")
     parser.add_argument("--profile", action="store_true",
                         help="profile one plugin build of the largest size")
     args = parser.parse_args()
+    if len(args.runs) not in (1, len(args.sizes)):
+        parser.error("--runs takes one number, or one per size")
+    runs = dict(zip(args.sizes, args.runs * len(args.sizes) if len(args.runs) == 1 else args.runs,
+                    strict=True))
     started = time.perf_counter()
     # MkDocs logs every build; keep warnings (strict mode still counts them) and drop the rest.
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
     print(f"site build: {args.pledges} pledges per charter, build date {BUILD_DATE}, "
-          f"{args.runs} rounds, alternating, each build a fresh `mkdocs build` process")
+          f"{'/'.join(map(str, runs.values()))} rounds, alternating, each build a fresh "
+          "`mkdocs build` process")
     print(f"  {'charters':>8} {'plugin':>9} {'baseline':>9} {'ratio':>6} {'rounds':>7} "
           f"{'plugin/charter':>15} {'baseline/charter':>17}")
     results: dict[int, dict[str, float]] = {}
@@ -145,12 +152,12 @@ def main() -> int:
             plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True)
             plain_cfg = make_project(Path(tmp) / f"plain-{size}", charters, with_plugin=False)
             inside: dict[str, list[dict[str, Any]]] = {"plugin": [], "baseline": []}
-            times = timings(args.runs, {
+            times = timings(runs[size], {
                 "plugin": partial(timed_build, plugin_cfg, inside["plugin"], clock=True),
                 "baseline": partial(timed_build, plain_cfg, inside["baseline"])})
             clocks = [figures["plugin_seconds"] for figures in inside["plugin"]]
             # The plugin's work done all in one process, as `charters render` does it.
-            alone = best_of(args.runs, {"outputs": partial(
+            alone = best_of(runs[size], {"outputs": partial(
                 build_outputs, plugin_cfg.parent / "charters",
                 dt.date.fromisoformat(BUILD_DATE), history=False)})["outputs"]
             best = {name: min(values) for name, values in times.items()}

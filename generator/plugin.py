@@ -1,7 +1,8 @@
 """The `charters` MkDocs plugin: publishes every charter as virtual pages.
 
-The only module that imports MkDocs. It reads its options, calls `publish.plan_outputs`, and
-hands the results to MkDocs; everything that matters happens in plain functions.
+The only module that imports MkDocs. It reads its options, has `publish.plan_outputs` called
+(see `generator.worker`), and hands the results to MkDocs; everything that matters happens in
+plain functions.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
-from generator.publish import plan_outputs, problems_text
 from generator.worker import Checks, Outputs, Plan, WorkerError
 
 log = logging.getLogger("mkdocs.plugins.charters")
@@ -89,7 +89,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             plan = self.outputs.paths()
         except ChartersError as e:
             raise PluginError(f"charters: {len(e.problems)} problem(s) in the charters:\n"
-                              + problems_text(e.problems)) from e
+                              + str(e)) from e
         except WorkerError as e:
             raise PluginError(f"charters: {e}") from e
         for path in plan:
@@ -221,6 +221,10 @@ def _refusal(found: dict[str, list[str]]) -> str:
 
 
 def _plan(charters_dir: Path, today: dt.date, threshold: int, history: bool) -> Plan:
+    # Imported here, in the rendering process if there is one: the build's own process never
+    # needs the renderer, and importing it would cost the build a tenth of a second or more.
+    from generator.publish import plan_outputs
+
     return plan_outputs(charters_dir, today, threshold=threshold, history=history)[1]
 
 

@@ -127,8 +127,3 @@ def replace_dir(new: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def problems_text(problems: list[Problem]) -> str:
-    """Problems as the lines a build log shows."""
-    return "\n".join(str(p) for p in problems)

@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ChartersError
-from generator.publish import write_output
 
 Plan = Mapping[str, Callable[[], Any]]
 _BATCH = 32
@@ -301,6 +300,8 @@ def _log(records: list[logging.LogRecord]) -> None:
 
 def _render_all(plan: Plan, writer: Connection, folder: Path,
                 records: list[logging.LogRecord]) -> None:
+    from generator.publish import write_output  # only the child renders (see _plan)
+
     # Written paths go in batches that double up to _BATCH: the first page is announced at
     # once, and the rest cost a few dozen messages instead of one hand-over each.
     batch: list[str] = []
