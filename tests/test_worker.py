@@ -196,26 +196,26 @@ def test_the_children_end_when_the_build_process_dies(tmp_path: Path) -> None:
                 os.kill(pid, signal.SIGKILL)
 
 
-def _gone(path: Path, within: float) -> bool:
-    """True once `path` no longer exists, waiting up to `within` seconds for that."""
+def _eventually(condition: Callable[[], bool], within: float) -> bool:
+    """True once `condition()` is, asking again until `within` seconds have passed."""
     deadline = time.monotonic() + within
-    while path.exists():
+    while not condition():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.01)
     return True
 
 
+def _gone(path: Path, within: float) -> bool:
+    """True once `path` no longer exists."""
+    return _eventually(lambda: not path.exists(), within)
+
+
 def _ends(pid: int, within: float) -> bool:
     """True once `pid` is gone, or a zombie waiting for PID 1 to reap it."""
     status = Path(f"/proc/{pid}/status")
-    deadline = time.monotonic() + within
-    while True:
-        if not status.exists() or "\nState:\tZ" in status.read_text(encoding="utf-8"):
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
+    return _eventually(lambda: not status.exists()
+                       or "\nState:\tZ" in status.read_text(encoding="utf-8"), within)
 
 
 @needs_fork
@@ -400,14 +400,17 @@ def test_a_staging_folder_is_removed_in_the_background_or_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.worker import remove_in_background
 
-    for name in ("by-rm", "here"):
+    def staged(name: str) -> Path:
         folder = tmp_path / name
         (folder / "charters" / "a").mkdir(parents=True)
         (folder / "charters" / "a" / "index.md").write_text("x", encoding="utf-8")
-        if name == "here":
-            monkeypatch.setenv("PATH", "")  # no sh to start: removed before the call returns
-            remove_in_background(folder)
-            assert not folder.exists()
-        else:
-            remove_in_background(folder)
-            assert _gone(folder, within=10.0)
+        return folder
+
+    folder = staged("by-rm")
+    remove_in_background(folder)
+    assert _gone(folder, within=10.0)
+
+    folder = staged("here")
+    monkeypatch.setenv("PATH", "")  # no sh to start: removed before the call returns
+    remove_in_background(folder)
+    assert not folder.exists()
