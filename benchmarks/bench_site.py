@@ -56,7 +56,7 @@ RATIO_AIM = 1.05
 SCALING_AIM = 1.1  # times linear: the 500-charter site costs at most 5.5x the 100-charter one
 
 
-def _config(with_plugin: bool) -> dict[str, Any]:
+def _config(with_plugin: bool, parallel: bool = True) -> dict[str, Any]:
     """This project's mkdocs.yml, pinned for benchmarking, with or without the plugin."""
     config: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = []
@@ -66,13 +66,16 @@ def _config(with_plugin: bool) -> dict[str, Any]:
                 continue
             options = dict(plugin["charters"] or {})
             options.update(build_date=BUILD_DATE, history=False)
+            if not parallel:
+                options["parallel"] = False
             plugin = {"charters": options}
         plugins.append(plugin)
     config["plugins"] = plugins
     return config
 
 
-def make_project(folder: Path, charters: dict[str, str], with_plugin: bool) -> Path:
+def make_project(folder: Path, charters: dict[str, str], with_plugin: bool,
+                 parallel: bool = True) -> Path:
     """A project in `folder`: the plugin's (charters/) or the baseline's (Markdown in docs/)."""
     for name in ("theme", "docs"):
         shutil.copytree(ROOT / name, folder / name)
@@ -86,7 +89,7 @@ def make_project(folder: Path, charters: dict[str, str], with_plugin: bool) -> P
             write_output(folder / "docs", rel, content)
         shutil.rmtree(charters_dir)
     config_file = folder / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(_config(with_plugin), sort_keys=False),
+    config_file.write_text(yaml.safe_dump(_config(with_plugin, parallel), sort_keys=False),
                            encoding="utf-8")
     return config_file
 
@@ -123,6 +126,9 @@ def main() -> int:
                         help="rounds at each size: one number for all, or one per size")
     parser.add_argument("--profile", action="store_true",
                         help="profile one plugin build of the largest size")
+    parser.add_argument("--serial", action="store_true",
+                        help="the plugin with `parallel: false`: all its work, and all of "
+                             "MkDocs', in the build's one process")
     args = parser.parse_args()
     if len(args.runs) not in (1, len(args.sizes)):
         parser.error("--runs takes one number, or one per size")
@@ -135,7 +141,7 @@ def main() -> int:
 
     print(f"site build: {args.pledges} pledges per charter, build date {BUILD_DATE}, "
           f"{'/'.join(map(str, runs.values()))} rounds, alternating, each build a fresh "
-          "`mkdocs build` process")
+          "`mkdocs build` process" + (", the plugin with parallel: false" if args.serial else ""))
     print(f"  {'charters':>8} {'plugin':>9} {'baseline':>9} {'ratio':>6} {'rounds':>7} "
           f"{'plugin/charter':>15} {'baseline/charter':>17}")
     results: dict[int, dict[str, float]] = {}
@@ -149,7 +155,8 @@ def main() -> int:
         for size in args.sizes:
             charters = generate(size, args.pledges)
             check(charters)
-            plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True)
+            plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True,
+                                      parallel=not args.serial)
             plain_cfg = make_project(Path(tmp) / f"plain-{size}", charters, with_plugin=False)
             inside: dict[str, list[dict[str, Any]]] = {"plugin": [], "baseline": []}
             times = timings(runs[size], {
@@ -183,6 +190,11 @@ def main() -> int:
                     f"  {'':8} the build's process waited for a CPU (median): "
                     f"{statistics.median(waits['plugin']):.3f}s with the plugin's second "
                     f"processes, {statistics.median(waits['baseline']):.3f}s in the baseline")
+            converted = [f["converted_in_child"] for f in inside["plugin"]]
+            if None not in converted:
+                notes.append(
+                    f"  {'':8} pages converted by the plugin's second process (median): "
+                    f"{statistics.median(c[0] for c in converted):.0f} of {converted[0][1]}")
             pairs = ", ".join(f"{p:.1f}/{b:.1f}s"
                               for p, b in zip(times["plugin"], times["baseline"], strict=True))
             notes.append(f"  {'':8} the rounds (plugin/baseline): {pairs}")

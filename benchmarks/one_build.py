@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -30,7 +31,8 @@ def mkdocs_build(config_file: Path) -> None:
 
 
 class PluginClock:
-    """Time the plugin spends in the build's own process: its hooks, and waiting for pages.
+    """Time the plugin spends in the build's own process: its hooks, waiting for pages, and
+    taking the pages its second process converted (generator.split).
 
     Measured inside the very build being timed, so a slow or fast spell of a shared machine
     affects both the build and this share of it alike (unlike two builds run one after the
@@ -38,7 +40,7 @@ class PluginClock:
     that is the point of the processes.
     """
 
-    HOOKS = ("on_config", "on_files", "on_page_content", "on_page_context", "on_env",
+    HOOKS = ("on_config", "on_files", "on_nav", "on_page_content", "on_page_context", "on_env",
              "on_post_build")
 
     def __init__(self) -> None:
@@ -55,20 +57,40 @@ class PluginClock:
 
     def __enter__(self) -> PluginClock:
         from generator.plugin import ChartersPlugin, RenderedFile
+        from generator.split import Split
 
-        self._classes = ChartersPlugin, RenderedFile
-        self._saved = {name: getattr(ChartersPlugin, name) for name in self.HOOKS}
-        self._saved["_content"] = RenderedFile._content
-        for name in self.HOOKS:
-            setattr(ChartersPlugin, name, self._timed(self._saved[name]))
-        content = self._saved["_content"]
-        RenderedFile._content = property(self._timed(content.fget), content.fset)  # type: ignore[method-assign, assignment]
+        self._saved: list[tuple[type, str, Any]] = [
+            (ChartersPlugin, name, getattr(ChartersPlugin, name)) for name in self.HOOKS]
+        self._saved += [(RenderedFile, "_content", RenderedFile._content),
+                        (Split, "take", Split.take)]
+        for owner, name, value in self._saved:
+            if isinstance(value, property):
+                value = property(self._timed(value.fget), value.fset)
+            else:
+                value = self._timed(value)
+            setattr(owner, name, value)
+        self.converted = _Converted()
+        logging.getLogger("mkdocs.plugins.charters").addHandler(self.converted)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        plugin, file = self._classes
-        for name, value in self._saved.items():
-            setattr(file if name == "_content" else plugin, name, value)
+        logging.getLogger("mkdocs.plugins.charters").removeHandler(self.converted)
+        for owner, name, value in self._saved:
+            setattr(owner, name, value)
+
+
+class _Converted(logging.Handler):
+    """How many pages the plugin's second process converted, from the plugin's debug line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.pages: list[int] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        found = re.fullmatch(r"charters: (\d+) of (\d+) pages converted in a second process",
+                             record.getMessage())
+        if found:
+            self.pages = [int(found[1]), int(found[2])]
 
 
 def waited_for_cpu() -> float | None:
@@ -89,11 +111,13 @@ def main() -> int:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file = Path(sys.argv[1])
-    figures: dict[str, float | None] = {}
+    figures: dict[str, Any] = {}
     if "--clock" in sys.argv[2:]:
+        logging.getLogger("mkdocs.plugins.charters").setLevel(logging.DEBUG)
         with PluginClock() as clock:
             mkdocs_build(config_file)
         figures["plugin_seconds"] = clock.seconds
+        figures["converted_in_child"] = clock.converted.pages
     else:
         mkdocs_build(config_file)
     figures["waited_for_cpu"] = waited_for_cpu()

@@ -8,8 +8,11 @@ plain functions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
+import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,10 +28,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils.meta import get_data
 from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
+from generator.split import Split
 from generator.worker import Checks, Outputs, Plan, WorkerError
 
 log = logging.getLogger("mkdocs.plugins.charters")
@@ -65,6 +71,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
 
     outputs: Outputs | None = None
     checks: Checks | None = None
+    split: Split | None = None
+    pages: tuple[ConvertedPage, ...] = ()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -105,7 +113,28 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                                          else InclusionLevel.NOT_IN_NAV))
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
+        # Pages MkDocs would make with no title when it builds the nav: made here instead, as
+        # pages that a second process may convert (on_nav). A page the nav names keeps its
+        # title from the nav, as MkDocs' own Page.
+        named = set(_nav_paths(config.nav))
+        for file in files.documentation_pages():
+            if isinstance(file, RenderedFile) and file.page is None \
+                    and file.inclusion.is_not_in_nav() and file.src_uri not in named:
+                ConvertedPage(None, file, config)
         return files
+
+    @event_priority(-100)  # last: the nav and the files are what MkDocs will convert
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        assert self.outputs is not None
+        pages = [file.page for file in files.documentation_pages()
+                 if isinstance(file.page, ConvertedPage)]
+        # Only with the pages written to files: a child must not ask the renderer itself.
+        if pages and self.config.parallel and self.outputs.in_background:
+            self.split = Split(len(pages), partial(_convert, pages, config, files))
+            for index, page in enumerate(pages):
+                page.split, page.index = self.split, index
+            self.pages = tuple(pages)
+        return nav
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
@@ -148,6 +177,12 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self._close()
 
     def _close(self) -> None:
+        if self.split is not None:
+            used = sum(page.from_child for page in self.pages)
+            log.debug(f"charters: {used} of {len(self.pages)} pages converted in a second "
+                      "process")
+            self.split.close()
+            self.split, self.pages = None, ()
         if self.outputs is not None:
             self.outputs.close()
             self.outputs = None
@@ -210,6 +245,94 @@ class RenderedFile(File):
         state = dict(self.__dict__, _value=self._content)
         state.pop("outputs", None)
         return state
+
+
+@dataclass
+class Converted:
+    """What `Page.render` sets, made in generator.split's child for the page whose Markdown
+    has `digest`; the files its links point to are named by their `src_uri`."""
+
+    digest: bytes
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: set[str] | None
+    links: dict[str, dict[str, str]] | None
+
+
+class ConvertedPage(Page):
+    """A generated page, converted by `split`'s child if it got there first.
+
+    Its conversion is used only if the Markdown the child converted is, to the byte, the
+    Markdown here when MkDocs asks for it: another plugin may have changed it since.
+    """
+
+    split: Split | None = None
+    index = -1
+    from_child = False  # True once the child's conversion is used
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        done = self.split.take(self.index) if self.split is not None else None
+        converted = done.result if done is not None else None
+        if not (isinstance(converted, Converted) and self.markdown is not None
+                and converted.digest == _digest(self.markdown)):
+            super().render(config, files)
+            return
+        assert done is not None
+        done.log()  # what converting logged, shown and counted (--strict) as if done here
+        self.from_child = True
+        self.content, self.toc = converted.content, converted.toc
+        self._title_from_render = converted.title
+        self.present_anchor_ids = converted.anchor_ids
+        if converted.links is not None:
+            self.links_to_anchors = {file: anchors for uri, anchors in converted.links.items()
+                                     if (file := files.get_file_from_path(uri)) is not None}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != "split"}
+
+
+def _convert(pages: list[ConvertedPage], config: MkDocsConfig, files: Files,
+             index: int) -> Converted:
+    # In generator.split's child: read and convert as MkDocs does (Page.read_source without
+    # other plugins' events, which the build runs itself), from the file the renderer wrote.
+    page = pages[index]
+    page.markdown, page.meta = get_data(_written(page.file.abs_src_path))
+    config._current_page = page
+    Page.render(page, config, files)
+    assert page.content is not None
+    links = page.links_to_anchors
+    return Converted(_digest(page.markdown), page.content, page.toc, page._title_from_render,
+                     page.present_anchor_ids,
+                     None if links is None else {f.src_uri: a for f, a in links.items()})
+
+
+def _written(path: str | None) -> str:
+    # Written whole by the renderer (publish.write_output), soon: it renders the pages at
+    # both ends first (worker.ends_first), and a page it never writes fails the build, which
+    # stops this process.
+    assert path is not None
+    while True:
+        try:
+            with open(path, encoding="utf-8-sig", errors="strict") as f:
+                return f.read()
+        except FileNotFoundError:
+            time.sleep(0.005)
+
+
+def _digest(markdown: str) -> bytes:
+    return hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).digest()
+
+
+def _nav_paths(nav: Any) -> list[str]:
+    """Every page path the `nav` setting names."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [path for value in nav.values() for path in _nav_paths(value)]
+    if isinstance(nav, list):
+        return [path for item in nav for path in _nav_paths(item)]
+    return []
 
 
 def _refusal(found: dict[str, list[str]]) -> str:

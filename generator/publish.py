@@ -113,10 +113,13 @@ def write_output(folder: Path, path: str, content: str | bytes) -> None:
     """One output as a file under `folder`: the same bytes whichever way out writes it."""
     target = folder / path  # the outputs' own paths: ids are validated, so no '..'
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Whole or not at all: another process may read it as soon as it exists (generator.split).
+    part = target.with_name(f".{target.name}.part")
     if isinstance(content, bytes):
-        target.write_bytes(content)
+        part.write_bytes(content)
     else:
-        target.write_text(content, encoding="utf-8", newline="\n")
+        part.write_text(content, encoding="utf-8", newline="\n")
+    os.replace(part, target)
 
 
 def replace_dir(new: Path, target: Path) -> None:

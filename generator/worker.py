@@ -56,7 +56,7 @@ def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-class _Child:
+class Child:
     """A forked child and this process's ends of its pipes; stopped with the object."""
 
     def __init__(self, process: Any, ends: list[Connection]) -> None:
@@ -67,7 +67,7 @@ class _Child:
 
     @classmethod
     def start(cls, target: Callable[..., None], name: str, ours: list[Connection],
-              theirs: list[Connection], *args: Any) -> _Child | None:
+              theirs: list[Connection], *args: Any) -> Child | None:
         """Fork `target(*theirs, *args)`; None (and every end closed) if the fork fails."""
         process = multiprocessing.get_context("fork").Process(
             target=_enter, args=(target, ours, theirs, args), name=name, daemon=True)
@@ -127,12 +127,12 @@ class Outputs:
         self._written: set[str] = set()
         self.folder: Path | None = None
         self._failure: WorkerError | None = None
-        self._child: _Child | None = None
+        self._child: Child | None = None
         self._reader: Connection | None = None
         if background and can_fork():
             folder = Path(tempfile.mkdtemp(prefix="charters-build-"))
             reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-            self._child = _Child.start(_plan_and_render, "charters-render", [reader], [writer],
+            self._child = Child.start(_plan_and_render, "charters-render", [reader], [writer],
                                        make_plan, logger, folder)
             if self._child is None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -199,7 +199,7 @@ class Outputs:
         except (EOFError, OSError):
             self._end("before it read the charters")
             return
-        _log(records)
+        log_records(records)
         if kind == "plan":
             self._set_paths(value)
         elif kind == "problems":
@@ -216,7 +216,7 @@ class Outputs:
         except (EOFError, OSError):
             self._end("before it finished")
             return
-        _log(records)
+        log_records(records)
         # What was written before a failure is still good: the failure is raised when a page
         # that was not is asked for, so MkDocs names the page that failed.
         self._written.update(batch)
@@ -264,7 +264,7 @@ def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: 
     try:
         log = logging.getLogger(logger)
         # This process's copy of the logger keeps what it is given: the build's shows it.
-        log.handlers, log.propagate = [_Keep(records)], False
+        log.handlers, log.propagate = [KeepRecords(records)], False
         try:
             plan = make_plan()
         except ChartersError as e:
@@ -282,7 +282,7 @@ def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: 
         writer.close()
 
 
-class _Keep(logging.Handler):
+class KeepRecords(logging.Handler):
     def __init__(self, records: list[logging.LogRecord]) -> None:
         super().__init__()
         self.records = records
@@ -293,7 +293,7 @@ class _Keep(logging.Handler):
         self.records.append(record)
 
 
-def _log(records: list[logging.LogRecord]) -> None:
+def log_records(records: list[logging.LogRecord]) -> None:
     for record in records:  # logged in the child, shown and counted (--strict) here
         logging.getLogger(record.name).handle(record)
 
@@ -306,7 +306,8 @@ def _render_all(plan: Plan, writer: Connection, folder: Path,
     # once, and the rest cost a few dozen messages instead of one hand-over each.
     batch: list[str] = []
     size = 1
-    for path, render in plan.items():
+    for path in ends_first(list(plan)):
+        render = plan[path]
         try:
             write_output(folder, path, render())
         except BaseException:
@@ -323,6 +324,19 @@ def _render_all(plan: Plan, writer: Connection, folder: Path,
     writer.send(([], None, None, records))  # the end: an empty batch
 
 
+def ends_first(items: list[str]) -> list[str]:
+    """First, last, second, second to last...: the build's process converts pages from the
+    front and generator.split's child from the back, so both find their first pages written."""
+    order = []
+    front, back = 0, len(items) - 1
+    while front <= back:
+        order.append(items[front])
+        if back != front:
+            order.append(items[back])
+        front, back = front + 1, back - 1
+    return order
+
+
 class Checks:
     """`check(text)` run on each text submitted by name, in a child process or here.
 
@@ -334,14 +348,14 @@ class Checks:
         self._check = check
         self._found: dict[str, list[str]] = {}
         self._failure: WorkerError | None = None
-        self._child: _Child | None = None
+        self._child: Child | None = None
         self._sender: Connection | None = None
         self._reader: Connection | None = None
         if background and can_fork():
             context = multiprocessing.get_context("fork")
             texts, sender = context.Pipe(duplex=False)
             reader, results = context.Pipe(duplex=False)
-            self._child = _Child.start(_check_all, "charters-check", [sender, reader],
+            self._child = Child.start(_check_all, "charters-check", [sender, reader],
                                        [texts, results], check)
             if self._child is not None:
                 self._sender, self._reader = sender, reader

@@ -36,13 +36,17 @@ def test_the_site_benchmark_prints_both_sides_their_ratios_and_the_plugins_share
         pairs = re.search(rf"^ +{size} the plugin's time in the build's process: {SECONDS}, "
                           rf"[\d.]+% of its build.*\n +the build's process waited for a CPU "
                           rf"\(median\): {SECONDS} with .*, {SECONDS} in the baseline\n"
+                          rf" +pages converted by the plugin's second process \(median\): "
+                          rf"(\d+) of (\d+)\n"
                           rf" +the rounds \(plugin/baseline\): (.*)$",
                           out, re.M)
         assert pairs is not None, out
+        assert 0 <= int(pairs[4]) <= int(pairs[5])
+        assert int(pairs[5]) >= 3 * size  # a charter, its self-assessment, its partners...
         assert 0 < float(pairs[1]) < plugin
         assert 0 <= float(pairs[2]) < plugin
         assert 0 <= float(pairs[3]) < baseline
-        assert len(pairs[4].split(", ")) == {2: 2, 3: 1}[size]  # one pair a round
+        assert len(pairs[6].split(", ")) == {2: 2, 3: 1}[size]  # one pair a round
     assert re.search(r"plugin cost 3/2 charters: [\d.]+x \(linear would be 1\.5x\)", out)
 
 

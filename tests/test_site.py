@@ -8,13 +8,16 @@ import multiprocessing
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 from mkdocs.exceptions import Abort
 
-from conftest import ROOT, SiteBuilder
+from conftest import ROOT, SiteBuilder, build, make_project
 from generator.source import read_all
+from generator.split import Split
 
 CHARTERS, _ = read_all([ROOT / "charters"])
 
@@ -170,6 +173,7 @@ def test_the_same_charters_and_date_build_byte_identical_html(
     first = site_builder()  # rendered in a second process where the platform can fork
     if "fork" in multiprocessing.get_all_start_methods():
         assert "rendered in a second process" in caplog.text
+    first_log = caplog.text
     first_files = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
     shutil.rmtree(first.parent)  # the second build starts from nothing, like a fresh clone
     caplog.clear()
@@ -181,6 +185,65 @@ def test_the_same_charters_and_date_build_byte_identical_html(
     differing = [str(p) for p in first_files if first_files[p] != again_files[p]
                  and p.name != "sitemap.xml.gz"]
     assert differing == []
+    if "fork" in multiprocessing.get_all_start_methods():  # and the first build split the work
+        assert int(_converted_in_child(first_log)[0]) > 0, first_log
+
+
+def _converted_in_child(text: str) -> tuple[str, str]:
+    found = re.search(r"charters: (\d+) of (\d+) pages converted in a second process", text)
+    assert found is not None, text
+    return found[1], found[2]
+
+
+class _Patient(Split):
+    """The second process converts every page before the build asks for any."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for process in multiprocessing.active_children():
+            if process.name == "charters-convert":
+                process.join()
+
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="pages are converted in a second process only by fork")
+
+
+@needs_fork
+def test_a_page_converted_in_the_second_process_warns_as_if_converted_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("generator.plugin.Split", _Patient)
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
+    charter = (ROOT / "charters" / "riverside-food-poverty.yaml").read_text(encoding="utf-8")
+    charter = charter.replace("summary: |\n", "summary: |\n  See [the plan](#no-such-part).\n")
+    with pytest.raises(Abort):  # strict: the warning counts, although made in another process
+        build(make_project(tmp_path / "project", {"riverside-food-poverty.yaml": charter}))
+    converted, pages = _converted_in_child(caplog.text)
+    assert converted == pages
+    assert ("Doc file 'charters/riverside-food-poverty/index.md' contains a link "
+            "'#no-such-part', but there is no such anchor on this page.") in caplog.text
+
+
+@needs_fork
+def test_markdown_another_plugin_changed_is_converted_again_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("generator.plugin.Split", _Patient)
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
+    config_file = make_project(tmp_path / "project")
+    (config_file.parent / "hooks.py").write_text(
+        "def on_page_markdown(markdown, **kwargs):\n"
+        "    return markdown + '\\n\\nChanged by a hook.\\n'\n", encoding="utf-8")
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["hooks"] = ["hooks.py"]
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    site = build(config_file)
+    converted, pages = _converted_in_child(caplog.text)
+    assert (converted, int(pages) > 10) == ("0", True)
+    page = BeautifulSoup((site / "charters" / "riverside-food-poverty" / "index.html")
+                         .read_text(encoding="utf-8"), "html.parser")
+    assert "Changed by a hook." in page.get_text()
 
 
 def test_a_date_input_is_required_to_be_a_date(site_builder: SiteBuilder,

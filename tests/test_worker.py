@@ -17,7 +17,7 @@ import pytest
 from conftest import BUILD_DATE, ROOT
 from generator.errors import ChartersError, Problem
 from generator.publish import build_outputs, plan_outputs
-from generator.worker import Checks, Outputs, WorkerError, can_fork
+from generator.worker import Checks, Outputs, WorkerError, can_fork, ends_first
 
 needs_fork = pytest.mark.usefixtures("single_threaded")
 
@@ -112,12 +112,15 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
     def broken() -> str:
         raise ZeroDivisionError("the renderer divided by zero")
 
-    outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": broken, "c.md": lambda: "C"})
+    # Rendered ends first (worker.ends_first): a.md, d.md, then b.md fails before c.md.
+    outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": broken, "c.md": lambda: "C",
+                               "d.md": lambda: "D"})
     try:
         with pytest.raises(WorkerError, match=r"rendering b\.md failed") as error:
             outputs.get("b.md")
         assert "ZeroDivisionError: the renderer divided by zero" in str(error.value)
         assert read(outputs, "a.md") == b"A"  # rendered before the failure: still good
+        assert read(outputs, "d.md") == b"D"
         with pytest.raises(WorkerError, match=r"rendering b\.md failed"):
             outputs.get("c.md")
     finally:
@@ -414,3 +417,9 @@ def test_a_staging_folder_is_removed_in_the_background_or_here(
     monkeypatch.setenv("PATH", "")  # no sh to start: removed before the call returns
     remove_in_background(folder)
     assert not folder.exists()
+
+
+def test_the_renderer_writes_both_ends_first() -> None:
+    assert ends_first(list("abcde")) == list("aebdc")
+    assert ends_first(list("abcd")) == list("adbc")
+    assert ends_first([]) == []
