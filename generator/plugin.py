@@ -2,7 +2,8 @@
 
 The only module that imports MkDocs. It reads its options, has `publish.plan_outputs` called
 (see `generator.worker`), and hands the results to MkDocs; everything that matters happens in
-plain functions.
+plain functions. Its pages may be converted to HTML in a second process (`GeneratedPage`,
+`generator.split`), with the same result as MkDocs converting them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
-from generator.split import Split
+from generator.split import Split, ends_first
 from generator.worker import Checks, Outputs, Plan, WorkerError
 
 log = logging.getLogger("mkdocs.plugins.charters")
@@ -47,8 +48,9 @@ class ChartersConfig(Config):
     build_date = c.Optional(c.Type(str))
     assessment_threshold = c.Type(int, default=3)
     history = c.Type(bool, default=True)
-    # Read, render and check in second processes while MkDocs converts Markdown (Linux only;
-    # `mkdocs serve` works in its own process). False: always in this process.
+    # Read, render and check in second processes while MkDocs converts Markdown, and convert
+    # about half the pages in a third (Linux only, and not in `mkdocs serve`'s rebuilds, which
+    # run beside its server's threads). False: all in the build's process.
     parallel = c.Type(bool, default=True)
 
 
@@ -72,7 +74,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
     outputs: Outputs | None = None
     checks: Checks | None = None
     split: Split | None = None
-    pages: tuple[ConvertedPage, ...] = ()
+    pages: tuple[GeneratedPage, ...] = ()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -85,7 +87,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         # Started now, so the charters are read while MkDocs starts up.
         self.outputs = Outputs(partial(_plan, self.charters_dir, self.today,
                                        self.config.assessment_threshold, self.config.history),
-                               background=self.config.parallel, logger=log.name)
+                               background=self.config.parallel, logger=log.name,
+                               order=_render_order)
         # The set holds the tags found harmless in this build (in the child, if there is one).
         self.checks = Checks(partial(unsafe_html, clean=set()),
                              background=self.config.parallel)
@@ -113,24 +116,25 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                                          else InclusionLevel.NOT_IN_NAV))
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
-        # Pages MkDocs would make with no title when it builds the nav: made here instead, as
-        # pages that a second process may convert (on_nav). A page the nav names keeps its
-        # title from the nav, as MkDocs' own Page.
-        named = set(_nav_paths(config.nav))
-        for file in files.documentation_pages():
-            if isinstance(file, RenderedFile) and file.page is None \
-                    and file.inclusion.is_not_in_nav() and file.src_uri not in named:
-                ConvertedPage(None, file, config)
         return files
 
-    @event_priority(-100)  # last: the nav and the files are what MkDocs will convert
+    @event_priority(-100)  # last: the files and the nav are final, and MkDocs converts next
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.outputs is not None
-        pages = [file.page for file in files.documentation_pages()
-                 if isinstance(file.page, ConvertedPage)]
-        # Only with the pages written to files: a child must not ask the renderer itself.
-        if pages and self.config.parallel and self.outputs.in_background:
-            self.split = Split(len(pages), partial(_convert, pages, config, files))
+        pages: list[GeneratedPage] = []
+        for file in files.documentation_pages():
+            if isinstance(file, RenderedFile) and type(file.page) is Page:
+                # The very object MkDocs made, which the nav and other plugins may hold: only
+                # how it converts changes.
+                file.page.__class__ = GeneratedPage
+                pages.append(file.page)  # type: ignore[arg-type]
+        # Only with the pages written to files: a child must not ask the renderer itself. And
+        # only with the Markdown extensions named in mkdocs.yml: one that a plugin adds as an
+        # object may keep what it sees while converting, which the child would keep to itself.
+        if (pages and self.config.parallel and self.outputs.in_background
+                and all(isinstance(name, str) for name in config.markdown_extensions)):
+            self.split = Split(len(pages), partial(_convert, pages, config, files),
+                               ready=partial(_wait_for_file, pages))
             for index, page in enumerate(pages):
                 page.split, page.index = self.split, index
             self.pages = tuple(pages)
@@ -248,9 +252,9 @@ class RenderedFile(File):
 
 
 @dataclass
-class Converted:
-    """What `Page.render` sets, made in generator.split's child for the page whose Markdown
-    has `digest`; the files its links point to are named by their `src_uri`."""
+class Conversion:
+    """What `Page.render` sets, made in generator.split's child from the Markdown and URL
+    whose digest is `digest`; the files its links point to are named by their `src_uri`."""
 
     digest: bytes
     content: str
@@ -260,11 +264,11 @@ class Converted:
     links: dict[str, dict[str, str]] | None
 
 
-class ConvertedPage(Page):
-    """A generated page, converted by `split`'s child if it got there first.
+class GeneratedPage(Page):
+    """A page the plugin generated, which `split`'s child converts if it gets there first.
 
-    Its conversion is used only if the Markdown the child converted is, to the byte, the
-    Markdown here when MkDocs asks for it: another plugin may have changed it since.
+    The child's conversion is used only if, when MkDocs asks for it, the page's Markdown and
+    URL are, to the byte, what the child converted: another plugin may have changed them.
     """
 
     split: Split | None = None
@@ -273,66 +277,65 @@ class ConvertedPage(Page):
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         done = self.split.take(self.index) if self.split is not None else None
-        converted = done.result if done is not None else None
-        if not (isinstance(converted, Converted) and self.markdown is not None
-                and converted.digest == _digest(self.markdown)):
+        conversion = done.result if done is not None else None
+        if not (isinstance(conversion, Conversion) and self.markdown is not None
+                and conversion.digest == _digest(self.markdown, self.file.url)):
             super().render(config, files)
             return
         assert done is not None
         done.log()  # what converting logged, shown and counted (--strict) as if done here
         self.from_child = True
-        self.content, self.toc = converted.content, converted.toc
-        self._title_from_render = converted.title
-        self.present_anchor_ids = converted.anchor_ids
-        if converted.links is not None:
-            self.links_to_anchors = {file: anchors for uri, anchors in converted.links.items()
+        self.content, self.toc = conversion.content, conversion.toc
+        self._title_from_render = conversion.title
+        self.present_anchor_ids = conversion.anchor_ids
+        if conversion.links is not None:
+            self.links_to_anchors = {file: anchors for uri, anchors in conversion.links.items()
                                      if (file := files.get_file_from_path(uri)) is not None}
 
     def __getstate__(self) -> dict[str, Any]:
+        # A copy of the page (for another plugin) carries no process, as RenderedFile's.
         return {key: value for key, value in self.__dict__.items() if key != "split"}
 
 
-def _convert(pages: list[ConvertedPage], config: MkDocsConfig, files: Files,
-             index: int) -> Converted:
+def _wait_for_file(pages: list[GeneratedPage], index: int) -> None:
+    # In generator.split's child, before it claims the page: the renderer writes each file
+    # whole (publish.write_output), soon (_render_order). One it never writes fails the
+    # build, which stops this process.
+    path = pages[index].file.abs_src_path
+    assert path is not None
+    while not os.path.exists(path):
+        time.sleep(0.005)
+
+
+def _convert(pages: list[GeneratedPage], config: MkDocsConfig, files: Files,
+             index: int) -> Conversion:
     # In generator.split's child: read and convert as MkDocs does (Page.read_source without
     # other plugins' events, which the build runs itself), from the file the renderer wrote.
     page = pages[index]
-    page.markdown, page.meta = get_data(_written(page.file.abs_src_path))
+    assert page.file.abs_src_path is not None
+    with open(page.file.abs_src_path, encoding="utf-8-sig", errors="strict") as f:
+        page.markdown, page.meta = get_data(f.read())
     config._current_page = page
     Page.render(page, config, files)
     assert page.content is not None
     links = page.links_to_anchors
-    return Converted(_digest(page.markdown), page.content, page.toc, page._title_from_render,
-                     page.present_anchor_ids,
-                     None if links is None else {f.src_uri: a for f, a in links.items()})
+    return Conversion(_digest(page.markdown, page.file.url), page.content, page.toc,
+                      page._title_from_render, page.present_anchor_ids,
+                      None if links is None else {f.src_uri: a for f, a in links.items()})
 
 
-def _written(path: str | None) -> str:
-    # Written whole by the renderer (publish.write_output), soon: it renders the pages at
-    # both ends first (worker.ends_first), and a page it never writes fails the build, which
-    # stops this process.
-    assert path is not None
-    while True:
-        try:
-            with open(path, encoding="utf-8-sig", errors="strict") as f:
-                return f.read()
-        except FileNotFoundError:
-            time.sleep(0.005)
+def _digest(markdown: str, url: str) -> bytes:
+    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=16)
+    digest.update(b"\0")
+    digest.update(markdown.encode("utf-8"))
+    return digest.digest()
 
 
-def _digest(markdown: str) -> bytes:
-    return hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).digest()
-
-
-def _nav_paths(nav: Any) -> list[str]:
-    """Every page path the `nav` setting names."""
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        return [path for value in nav.values() for path in _nav_paths(value)]
-    if isinstance(nav, list):
-        return [path for item in nav for path in _nav_paths(item)]
-    return []
+def _render_order(paths: list[str]) -> list[str]:
+    # The pages from both ends, as MkDocs and generator.split's child convert them, then the
+    # feeds, which MkDocs copies last.
+    return ends_first([p for p in paths if p.endswith(".md")]) \
+        + [p for p in paths if not p.endswith(".md")]
 
 
 def _refusal(found: dict[str, list[str]]) -> str:

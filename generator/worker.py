@@ -10,6 +10,9 @@ MkDocs builds on one core. As a build starts, the plugin forks two children:
 - `Checks` runs the last-line HTML check on each page MkDocs has converted, and hands over its
   findings when the build asks, before anything is written.
 
+Once MkDocs has listed the pages, a third child converts them from the back (generator.split,
+which uses the machinery here).
+
 Forked as the build starts, before the build's process has read a charter, the children share
 little memory with it. Each end of each pipe has one owner, so either side sees the other go:
 the build gets end-of-file if a child dies, even in the middle of a message, and a child's
@@ -115,10 +118,12 @@ class Outputs:
 
     `make_plan` reads and validates (raising ChartersError), and returns what is left: a plan
     of pure rendering calls by path. What it logs to the logger named `logger` is logged here.
+    The child renders the plan's paths in the order `order(paths)` gives (every path once).
     """
 
     def __init__(self, make_plan: Callable[[], Plan], *, background: bool = True,
-                 logger: str = "generator") -> None:
+                 logger: str = "generator", order: Callable[[list[str]], list[str]] = list
+                 ) -> None:
         self._make_plan = make_plan
         self._plan: Plan | None = None  # only when rendering here
         self._paths: list[str] | None = None
@@ -133,7 +138,7 @@ class Outputs:
             folder = Path(tempfile.mkdtemp(prefix="charters-build-"))
             reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
             self._child = Child.start(_plan_and_render, "charters-render", [reader], [writer],
-                                       make_plan, logger, folder)
+                                      make_plan, logger, order, folder)
             if self._child is None:
                 shutil.rmtree(folder, ignore_errors=True)
             else:
@@ -259,7 +264,7 @@ def remove_in_background(folder: Path) -> None:
 
 
 def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: str,
-                     folder: Path) -> None:
+                     order: Callable[[list[str]], list[str]], folder: Path) -> None:
     records: list[logging.LogRecord] = []
     try:
         log = logging.getLogger(logger)
@@ -275,7 +280,7 @@ def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: 
             return
         writer.send(("plan", list(plan), records[:]))
         records.clear()
-        _render_all(plan, writer, folder, records)
+        _render_all(plan, order, writer, folder, records)
     except OSError:
         pass  # a send failed: the build is gone or stopped listening, so nobody needs the rest
     finally:
@@ -283,12 +288,17 @@ def _plan_and_render(writer: Connection, make_plan: Callable[[], Plan], logger: 
 
 
 class KeepRecords(logging.Handler):
+    """Keeps the records it is given, as text, for `log_records` in another process."""
+
     def __init__(self, records: list[logging.LogRecord]) -> None:
         super().__init__()
         self.records = records
 
     def emit(self, record: logging.LogRecord) -> None:
-        # As text: the arguments may not cross a pipe, and the message is all that is shown.
+        # As text: the arguments and a traceback's objects may not cross a pipe, and their
+        # text is all that is shown.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         record.msg, record.args, record.exc_info = record.getMessage(), None, None
         self.records.append(record)
 
@@ -298,15 +308,15 @@ def log_records(records: list[logging.LogRecord]) -> None:
         logging.getLogger(record.name).handle(record)
 
 
-def _render_all(plan: Plan, writer: Connection, folder: Path,
-                records: list[logging.LogRecord]) -> None:
+def _render_all(plan: Plan, order: Callable[[list[str]], list[str]], writer: Connection,
+                folder: Path, records: list[logging.LogRecord]) -> None:
     from generator.publish import write_output  # only the child renders (see _plan)
 
     # Written paths go in batches that double up to _BATCH: the first page is announced at
     # once, and the rest cost a few dozen messages instead of one hand-over each.
     batch: list[str] = []
     size = 1
-    for path in ends_first(list(plan)):
+    for path in order(list(plan)):
         render = plan[path]
         try:
             write_output(folder, path, render())
@@ -322,19 +332,6 @@ def _render_all(plan: Plan, writer: Connection, folder: Path,
         writer.send((batch, None, None, records[:]))
         records.clear()
     writer.send(([], None, None, records))  # the end: an empty batch
-
-
-def ends_first(items: list[str]) -> list[str]:
-    """First, last, second, second to last...: the build's process converts pages from the
-    front and generator.split's child from the back, so both find their first pages written."""
-    order = []
-    front, back = 0, len(items) - 1
-    while front <= back:
-        order.append(items[front])
-        if back != front:
-            order.append(items[back])
-        front, back = front + 1, back - 1
-    return order
 
 
 class Checks:
@@ -356,7 +353,7 @@ class Checks:
             texts, sender = context.Pipe(duplex=False)
             reader, results = context.Pipe(duplex=False)
             self._child = Child.start(_check_all, "charters-check", [sender, reader],
-                                       [texts, results], check)
+                                      [texts, results], check)
             if self._child is not None:
                 self._sender, self._reader = sender, reader
 

@@ -6,11 +6,15 @@ import datetime as dt
 import multiprocessing
 import os
 import shutil
+import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 import yaml
+
+from generator.worker import can_fork
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -33,6 +37,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # process with threads renders a site in-process instead of forking (generator.worker),
     # so the site tests must run before them to cover the second process as `mkdocs build` does.
     items.sort(key=lambda item: item.path.name == "test_browser.py")
+
+
+@pytest.fixture
+def single_threaded() -> None:
+    """Where the platform forks, this process must be fit to: no test may leave a thread."""
+    if sys.platform != "linux":
+        pytest.skip("works in the build's own process on this platform")
+    assert threading.enumerate() == [threading.main_thread()], "a thread was left running"
+    assert can_fork()
 
 
 @pytest.fixture(autouse=True)

@@ -165,28 +165,18 @@ def test_no_page_loads_anything_from_another_host(example_site: Path) -> None:
         assert "@import url(http" not in css.read_text(encoding="utf-8")
 
 
-def test_the_same_charters_and_date_build_byte_identical_html(
-        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
-    first = site_builder()  # rendered in a second process where the platform can fork
-    if "fork" in multiprocessing.get_all_start_methods():
-        assert "rendered in a second process" in caplog.text
-    first_log = caplog.text
-    first_files = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
-    shutil.rmtree(first.parent)  # the second build starts from nothing, like a fresh clone
-    caplog.clear()
-    again = site_builder(parallel=False)  # rendered in the build's own process
-    assert "rendered on demand" in caplog.text
-    again_files = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
-    assert first_files.keys() == again_files.keys()
-    # sitemap.xml.gz carries gzip's own timestamp: what MkDocs stamps, not what we render.
-    differing = [str(p) for p in first_files if first_files[p] != again_files[p]
-                 and p.name != "sitemap.xml.gz"]
-    assert differing == []
-    if "fork" in multiprocessing.get_all_start_methods():  # and the first build split the work
-        assert int(_converted_in_child(first_log)[0]) > 0, first_log
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="pages are converted in a second process only by fork")
+
+
+class _Patient(Split):
+    """The second process converts every page before the build asks for any."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self._child is not None:
+            self._child.process.join(60)
+            assert not self._child.process.is_alive(), "the second process is stuck"
 
 
 def _converted_in_child(text: str) -> tuple[str, str]:
@@ -195,32 +185,112 @@ def _converted_in_child(text: str) -> tuple[str, str]:
     return found[1], found[2]
 
 
-class _Patient(Split):
-    """The second process converts every page before the build asks for any."""
+def test_the_same_charters_and_date_build_byte_identical_html(
+        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
+    # Rendered, and every generated page converted, in second processes where the platform
+    # can fork; all in the build's own process the second time.
+    monkeypatch.setattr("generator.plugin.Split", _Patient)
+    first = site_builder()
+    if "fork" in multiprocessing.get_all_start_methods():
+        assert "rendered in a second process" in caplog.text
+        converted, pages = _converted_in_child(caplog.text)
+        assert converted == pages
+        assert int(pages) > 10
+    first_files = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    shutil.rmtree(first.parent)  # the second build starts from nothing, like a fresh clone
+    caplog.clear()
+    again = site_builder(parallel=False)
+    assert "rendered on demand" in caplog.text
+    assert "converted in a second process" not in caplog.text
+    again_files = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first_files.keys() == again_files.keys()
+    # sitemap.xml.gz carries gzip's own timestamp: what MkDocs stamps, not what we render.
+    differing = [str(p) for p in first_files if first_files[p] != again_files[p]
+                 and p.name != "sitemap.xml.gz"]
+    assert differing == []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for process in multiprocessing.active_children():
-            if process.name == "charters-convert":
-                process.join()
+
+LOGGING_EXTENSION = """
+import logging
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
 
-needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                                reason="pages are converted in a second process only by fork")
+class Log(Preprocessor):
+    def __init__(self, md, level):
+        super().__init__(md)
+        self.level = level
+
+    def run(self, lines):
+        logging.getLogger("mkdocs.test").log(self.level, "converting %s", lines[0])
+        return lines
+
+
+class LoggingExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {"level": [20, "level"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Log(md, self.getConfig("level")), "test-log", 100)
+
+
+def makeExtension(**kwargs):
+    return LoggingExtension(**kwargs)
+"""
+
+
+def _logged_build(folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+                  *, charters: dict[str, str] | None = None, level: int = logging.INFO,
+                  hook: bool = False, parallel: bool = True) -> tuple[list[str], str]:
+    """Build a project whose Markdown extension logs each conversion; what it logged, sorted,
+    and the build's error if it failed (strict)."""
+    monkeypatch.syspath_prepend(str(folder))
+    (folder / "logging_ext.py").parent.mkdir(parents=True, exist_ok=True)
+    (folder / "logging_ext.py").write_text(LOGGING_EXTENSION, encoding="utf-8")
+    config_file = make_project(folder / "project", charters, {"parallel": parallel})
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["markdown_extensions"].append({"logging_ext": {"level": level}})
+    if hook:
+        (config_file.parent / "hooks.py").write_text(
+            "def on_page_markdown(markdown, **kwargs):\n"
+            "    return markdown + '\\n\\nChanged by a hook.\\n'\n", encoding="utf-8")
+        config["hooks"] = ["hooks.py"]
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    caplog.clear()
+    error = ""
+    try:
+        build(config_file)
+    except Abort as e:
+        error = str(e)
+    logged = sorted(r.getMessage() for r in caplog.records if r.name == "mkdocs.test")
+    return logged, error
 
 
 @needs_fork
-def test_a_page_converted_in_the_second_process_warns_as_if_converted_here(
+def test_a_page_converted_in_the_second_process_logs_and_warns_as_if_converted_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr("generator.plugin.Split", _Patient)
     caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
     charter = (ROOT / "charters" / "riverside-food-poverty.yaml").read_text(encoding="utf-8")
     charter = charter.replace("summary: |\n", "summary: |\n  See [the plan](#no-such-part).\n")
-    with pytest.raises(Abort):  # strict: the warning counts, although made in another process
-        build(make_project(tmp_path / "project", {"riverside-food-poverty.yaml": charter}))
+    charters = {"riverside-food-poverty.yaml": charter}
+    here, here_error = _logged_build(tmp_path / "here", monkeypatch, caplog, charters=charters,
+                                     level=logging.WARNING, parallel=False)
+    monkeypatch.setattr("generator.plugin.Split", _Patient)
+    there, there_error = _logged_build(tmp_path / "there", monkeypatch, caplog,
+                                       charters=charters, level=logging.WARNING)
     converted, pages = _converted_in_child(caplog.text)
     assert converted == pages
+    # Each page's warning once, as in one process, and counted by --strict alike.
+    assert there == here
+    assert len(here) > int(pages)
+    assert re.fullmatch(r"Aborted with \d+ warnings in strict mode!", there_error)
+    assert there_error == here_error
+    # Its links and anchors are checked too.
     assert ("Doc file 'charters/riverside-food-poverty/index.md' contains a link "
             "'#no-such-part', but there is no such anchor on this page.") in caplog.text
 
@@ -229,20 +299,16 @@ def test_a_page_converted_in_the_second_process_warns_as_if_converted_here(
 def test_markdown_another_plugin_changed_is_converted_again_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr("generator.plugin.Split", _Patient)
     caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
-    config_file = make_project(tmp_path / "project")
-    (config_file.parent / "hooks.py").write_text(
-        "def on_page_markdown(markdown, **kwargs):\n"
-        "    return markdown + '\\n\\nChanged by a hook.\\n'\n", encoding="utf-8")
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["hooks"] = ["hooks.py"]
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    site = build(config_file)
+    here, _ = _logged_build(tmp_path / "here", monkeypatch, caplog, hook=True, parallel=False)
+    monkeypatch.setattr("generator.plugin.Split", _Patient)
+    there, _ = _logged_build(tmp_path / "there", monkeypatch, caplog, hook=True)
     converted, pages = _converted_in_child(caplog.text)
     assert (converted, int(pages) > 10) == ("0", True)
-    page = BeautifulSoup((site / "charters" / "riverside-food-poverty" / "index.html")
-                         .read_text(encoding="utf-8"), "html.parser")
+    assert there == here  # what the unused conversions logged is not shown
+    page = BeautifulSoup((tmp_path / "there" / "project" / "site" / "charters"
+                          / "riverside-food-poverty" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
     assert "Changed by a hook." in page.get_text()
 
 

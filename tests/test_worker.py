@@ -17,18 +17,10 @@ import pytest
 from conftest import BUILD_DATE, ROOT
 from generator.errors import ChartersError, Problem
 from generator.publish import build_outputs, plan_outputs
-from generator.worker import Checks, Outputs, WorkerError, can_fork, ends_first
+from generator.split import ends_first
+from generator.worker import Checks, Outputs, WorkerError, can_fork
 
 needs_fork = pytest.mark.usefixtures("single_threaded")
-
-
-@pytest.fixture
-def single_threaded() -> None:
-    """Where the platform forks, this process must be fit to: no test may leave a thread."""
-    if sys.platform != "linux":
-        pytest.skip("renders in the build's own process on this platform")
-    assert threading.enumerate() == [threading.main_thread()], "a thread was left running"
-    assert can_fork()
 
 
 def as_bytes(content: str | bytes) -> bytes:
@@ -112,9 +104,9 @@ def test_an_error_in_the_background_fails_with_its_traceback() -> None:
     def broken() -> str:
         raise ZeroDivisionError("the renderer divided by zero")
 
-    # Rendered ends first (worker.ends_first): a.md, d.md, then b.md fails before c.md.
+    # Rendered in the order given: a.md, d.md, then b.md fails before c.md.
     outputs = Outputs(lambda: {"a.md": lambda: "A", "b.md": broken, "c.md": lambda: "C",
-                               "d.md": lambda: "D"})
+                               "d.md": lambda: "D"}, order=ends_first)
     try:
         with pytest.raises(WorkerError, match=r"rendering b\.md failed") as error:
             outputs.get("b.md")
@@ -418,8 +410,3 @@ def test_a_staging_folder_is_removed_in_the_background_or_here(
     remove_in_background(folder)
     assert not folder.exists()
 
-
-def test_the_renderer_writes_both_ends_first() -> None:
-    assert ends_first(list("abcde")) == list("aebdc")
-    assert ends_first(list("abcd")) == list("adbc")
-    assert ends_first([]) == []
