@@ -20,7 +20,10 @@ for a CPU (what the plugin's second processes cost it on two cores), and every r
 the machine's speed drifts by more than the difference being measured.
 
     .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--runs 3] [--pledges 10]
-                                              [--profile]
+                                              [--profile] [--serial]
+
+With --serial the plugin builds with `parallel: false`, everything in the build's process: what
+the plugin costs over MkDocs on one core.
 """
 
 from __future__ import annotations
