@@ -128,11 +128,13 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                 # how it converts changes.
                 file.page.__class__ = GeneratedPage
                 pages.append(file.page)  # type: ignore[arg-type]
-        # Only with the pages written to files: a child must not ask the renderer itself. And
-        # only with the Markdown extensions named in mkdocs.yml: one that a plugin adds as an
-        # object may keep what it sees while converting, which the child would keep to itself.
+        # Only with the pages written to files: a child must not ask the renderer itself. Only
+        # with the Markdown extensions named in mkdocs.yml: one that a plugin adds as an object
+        # may keep what it sees while converting, which the child would keep to itself. And
+        # only with a second core to convert on: on one, the child would only take turns.
         if (pages and self.config.parallel and self.outputs.in_background
-                and all(isinstance(name, str) for name in config.markdown_extensions)):
+                and all(isinstance(name, str) for name in config.markdown_extensions)
+                and len(os.sched_getaffinity(0)) > 1):
             self.split = Split(len(pages), partial(_convert, pages, config, files),
                                ready=partial(_wait_for_file, pages))
             for index, page in enumerate(pages):

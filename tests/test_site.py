@@ -213,6 +213,17 @@ def test_the_same_charters_and_date_build_byte_identical_html(
     assert differing == []
 
 
+@needs_fork
+def test_with_one_core_the_pages_are_all_converted_in_the_build(
+        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    site_builder()
+    assert "rendered in a second process" in caplog.text
+    assert "converted in a second process" not in caplog.text
+
+
 LOGGING_EXTENSION = """
 import logging
 from markdown.extensions import Extension
