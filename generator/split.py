@@ -19,6 +19,7 @@ import logging
 import mmap
 import multiprocessing
 import pickle
+import shutil
 import struct
 import tempfile
 import weakref
@@ -59,7 +60,6 @@ class Split:
                  ) -> None:
         self._claims = mmap.mmap(-1, max(count, 1))  # shared with a child forked from here
         self._done: set[int] = set()
-        self.taken = 0  # jobs whose result the child handed over
         self.folder: Path | None = None
         self._child: Child | None = None
         self._reader: Connection | None = None
@@ -69,7 +69,7 @@ class Split:
             self._child = Child.start(_work_backwards, "charters-convert", [reader], [writer],
                                       self._claims, count, job, ready, folder)
             if self._child is None:
-                remove_in_background(folder)
+                shutil.rmtree(folder, ignore_errors=True)  # empty: nothing worth a process
             else:
                 self._reader, self.folder = reader, folder
                 self._remove = weakref.finalize(self, remove_in_background, folder)
@@ -92,7 +92,6 @@ class Split:
         assert self.folder is not None
         done = pickle.loads((self.folder / str(index)).read_bytes())
         assert isinstance(done, Done)
-        self.taken += 1
         return done
 
     def _receive(self) -> None:
