@@ -24,7 +24,7 @@ def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.responses import check_folders, check_response_file, is_response_file
+    from generator.selfassess.responses import check_folders, check_response_file, is_response_file
     from generator.source import find, read_all
 
     paths = args.paths or [DEFAULT_DIR]
@@ -66,14 +66,14 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.diff import run_diff
+    from generator.review.diff import run_diff
 
     print(run_diff(args.base, args.head, args.format, args.charters), end="")
     return 0
 
 
 def cmd_owners(args: argparse.Namespace) -> int:
-    from generator.owners import run_owners
+    from generator.review.owners import run_owners
 
     return run_owners(args.charters, args.out, check=args.check)
 

@@ -16,15 +16,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from generator import svg
-from generator.assessments import check_charter_assessments
 from generator.errors import ChartersError, Problem
 from generator.feeds import feed_plan
-from generator.history import collect, history_markdown, last_changed
 from generator.model import Charter
+from generator.pictures import svg
 from generator.render import Extras, site_plan
-from generator.responses import load_responses
-from generator.selfassess import self_assessment_markdown
+from generator.review.history import collect, history_markdown, last_changed
+from generator.selfassess.assessments import check_charter_assessments
+from generator.selfassess.page import self_assessment_markdown
+from generator.selfassess.responses import load_responses
 from generator.source import read_all
 
 log = logging.getLogger("mkdocs.plugins.charters")

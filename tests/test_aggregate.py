@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.aggregate import bar_chart_svg, rounds, summarise
-from generator.assessments import builtin_checklists
-from generator.responses import Response
+from generator.selfassess.aggregate import bar_chart_svg, rounds, summarise
+from generator.selfassess.assessments import builtin_checklists
+from generator.selfassess.responses import Response
 
 HEALTH = builtin_checklists()[1]
 

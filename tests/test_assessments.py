@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.assessments import (
+from generator.selfassess.assessments import (
     builtin_checklists,
     check_charter_assessments,
     check_package_checklists,

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from generator.responses import parse_response
+from generator.selfassess.responses import parse_response
 from generator.source import read_all
 
 pytestmark = pytest.mark.browser

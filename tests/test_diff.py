@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from generator.changes import to_markdown, word_diff
 from generator.cli import main
-from generator.compare import compare
+from generator.review.changes import to_markdown, word_diff
+from generator.review.compare import compare
 from generator.source import parse_charter
 
 BASE = (Path(__file__).parent / "cases" / "diff" / "base.yaml").read_text(encoding="utf-8")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.diff
-import generator.history
-from generator.history import collect, history_markdown, last_changed
+import generator.review.diff
+import generator.review.history
 from generator.model import Charter
+from generator.review.history import collect, history_markdown, last_changed
 from generator.source import parse_charter
 
 BASE = (Path(__file__).parent / "cases" / "diff" / "base.yaml").read_text(encoding="utf-8")
@@ -169,9 +169,10 @@ def test_a_merge_commit_between_changes_does_not_lose_the_next_change(repo: Path
 
 
 def test_history_takes_the_comparison_from_compare_and_changes_not_through_diff() -> None:
-    tree = ast.parse(Path(generator.history.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(generator.review.history.__file__).read_text(encoding="utf-8"))
     sources = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert {"generator.compare", "generator.changes"} <= sources
-    assert "generator.diff" not in sources
-    assert not hasattr(generator.diff, "__all__")
-    assert not {"CharterChange", "charter_lines", "compare_charter"} & set(vars(generator.diff))
+    assert {"generator.review.compare", "generator.review.changes"} <= sources
+    assert "generator.review.diff" not in sources
+    assert not hasattr(generator.review.diff, "__all__")
+    assert not {"CharterChange", "charter_lines", "compare_charter"} & set(
+        vars(generator.review.diff))

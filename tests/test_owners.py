@@ -78,7 +78,7 @@ def test_an_invalid_charter_is_reported_not_written(
 def test_the_committed_codeowners_of_this_repository_is_current() -> None:
     from pathlib import Path
 
-    from generator.owners import run_owners
+    from generator.review.owners import run_owners
 
     root = Path(__file__).resolve().parent.parent
     assert run_owners(root / "charters", root / ".github" / "CODEOWNERS", check=True) == 0

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, check_golden
-from generator.responses import (
+from generator.selfassess.responses import (
     check_folders,
     check_response_file,
     default_round,

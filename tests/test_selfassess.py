@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.model import Charter, Partner
-from generator.responses import Response, load_responses
-from generator.selfassess import self_assessment_markdown
+from generator.selfassess.page import self_assessment_markdown
+from generator.selfassess.responses import Response, load_responses
 from generator.source import read_all
 
 ROOT = Path(__file__).resolve().parents[1]

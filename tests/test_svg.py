@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 
 from conftest import check_golden
-from generator import svg
-from generator.map_layout import map_layout, overlapping
-from generator.metric_charts import date_text, value_text
 from generator.model import (
     Charter,
     Engagement,
@@ -23,9 +20,12 @@ from generator.model import (
     Partner,
     Vision,
 )
+from generator.pictures import svg
+from generator.pictures.base import wrap
+from generator.pictures.map_layout import map_layout, overlapping
+from generator.pictures.metric_charts import date_text, value_text
 from generator.source import parse_charter, read_all
 from generator.spec import STAGE_LABELS
-from generator.svgbase import wrap
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases" / "svg"
@@ -364,7 +364,7 @@ def test_picture_matches_its_golden_file(name: str) -> None:
     (-0.96, "-1"),
 ])
 def test_coordinates_keep_their_sign_and_one_decimal(x: float, shown: str) -> None:
-    from generator.svgbase import num
+    from generator.pictures.base import num
 
     assert num(x) == shown
 

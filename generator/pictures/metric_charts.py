@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 from generator.model import Metric
-from generator.svgbase import Box, coords, esc, num, svg, text_width, uid
+from generator.pictures.base import Box, coords, esc, num, svg, text_width, uid
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

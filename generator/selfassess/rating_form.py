@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from generator.assessments import RATINGS, Checklist
 from generator.model import Charter, Pillar
+from generator.selfassess.assessments import RATINGS, Checklist
 
 
 def _attr(text: object) -> str:

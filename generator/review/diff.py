@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from generator import git
-from generator.changes import to_json, to_markdown
-from generator.compare import ChangeSet, compare
 from generator.errors import ChartersError, Problem, UsageError
 from generator.model import Charter
+from generator.review import git
+from generator.review.changes import to_json, to_markdown
+from generator.review.compare import ChangeSet, compare
 from generator.source import find, parse_charter, read_input
 
 

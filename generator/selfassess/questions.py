@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from generator.engagement_map import IN_PERSON
 from generator.model import Charter
+from generator.pictures.engagement_map import IN_PERSON
 from generator.text import inline
 
 

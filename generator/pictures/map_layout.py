@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from generator.model import Charter
-from generator.svgbase import Box, lines_box, outside_box, wrap
+from generator.pictures.base import Box, lines_box, outside_box, wrap
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 
-from generator.map_layout import Node, map_layout
 from generator.model import Charter, Mechanism, Partner
+from generator.pictures.base import Box, bounds, coords, esc, num, svg, text_lines, uid
+from generator.pictures.map_layout import Node, map_layout
 from generator.spec import SECTORS
-from generator.svgbase import Box, bounds, coords, esc, num, svg, text_lines, uid
 
 IN_PERSON = ("face-to-face", "on-site")
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from generator.assessments import RATINGS, Checklist
 from generator.model import Pillar
-from generator.responses import Response
+from generator.selfassess.assessments import RATINGS, Checklist
+from generator.selfassess.responses import Response
 
 DEFAULT_THRESHOLD = 3
 TOP_DISAGREEMENTS = 3

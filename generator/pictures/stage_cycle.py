@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-from generator.spec import STAGE_LABELS, STAGES
-from generator.svgbase import (
+from generator.pictures.base import (
     Box,
     bounds,
     coords,
@@ -18,6 +17,7 @@ from generator.svgbase import (
     uid,
     wrap,
 )
+from generator.spec import STAGE_LABELS, STAGES
 
 
 def stage_cycle(stage: str | None, *, scope: str = "") -> str:

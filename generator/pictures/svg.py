@@ -6,8 +6,8 @@ Each lives in its own module: `stage_cycle`, `engagement_map` (placed by `map_la
 
 from __future__ import annotations
 
-from generator.engagement_map import engagement_map, engagement_text
-from generator.metric_charts import metric_chart, sparkline
-from generator.stage_cycle import stage_cycle
+from generator.pictures.engagement_map import engagement_map, engagement_text
+from generator.pictures.metric_charts import metric_chart, sparkline
+from generator.pictures.stage_cycle import stage_cycle
 
 __all__ = ["engagement_map", "engagement_text", "metric_chart", "sparkline", "stage_cycle"]

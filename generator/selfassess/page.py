@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
-from generator.aggregate import ChecklistSummary, PillarSummary, bar_chart_svg, summarise
-from generator.assessments import RATINGS, Checklist, checklists_for
 from generator.model import Charter
-from generator.questions import plural, questions
-from generator.rating_form import pillar_fieldsets, send_form
-from generator.responses import Response
+from generator.selfassess.aggregate import ChecklistSummary, PillarSummary, bar_chart_svg, summarise
+from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
+from generator.selfassess.questions import plural, questions
+from generator.selfassess.rating_form import pillar_fieldsets, send_form
+from generator.selfassess.responses import Response
 from generator.text import inline
 
 SCALE_WHY = (

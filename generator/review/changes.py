@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
-from generator.compare import (
+from generator.review.compare import (
     ChangeSet,
     CharterChange,
     FieldChange,

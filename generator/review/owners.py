@@ -6,9 +6,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import git
 from generator.errors import ChartersError
 from generator.model import Charter
+from generator.review import git
 from generator.source import read_all, shown
 
 HEADER = """\

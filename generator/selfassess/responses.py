@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 
 from generator import spec as s
-from generator.assessments import RATINGS, Checklist, checklists_for
 from generator.errors import Problem
 from generator.load import load_bytes
 from generator.model import Charter
+from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
 from generator.source import read_all, read_input, shown
 from generator.validate import BAD, INT, STR, Walker, suggest
 

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import git
-from generator.changes import charter_lines
-from generator.compare import CharterChange, compare_charter
 from generator.model import Charter
+from generator.review import git
+from generator.review.changes import charter_lines
+from generator.review.compare import CharterChange, compare_charter
 from generator.source import parse_charter
 from generator.text import inline
 

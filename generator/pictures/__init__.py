@@ -1,0 +1,1 @@
+"""Build-time pictures: SVG drawn from the model, no JavaScript, no network."""
