@@ -50,7 +50,8 @@ from generate import check, generate, write
 from one_build import mkdocs_build
 from timing import best_of, timings
 
-from generator.publish import build_outputs, write_output
+from generator.output import write_output
+from generator.publish import build_outputs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import ChartersError, Problem, UsageError
+from generator.errors import ChartersError, Problem
 
 DEFAULT_DIR = Path("charters")
 
@@ -58,7 +58,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from generator.publish import write_markdown
+    from generator.output import write_markdown
 
     written = write_markdown(args.charters, args.out, args.date or dt.date.today())
     print(f"wrote {written} files to {args.out}")
@@ -144,10 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except ChartersError as e:
-        _print_problems(e.problems, getattr(args, "format", "text"))
-        return e.exit_code
-    except UsageError as e:
-        print(f"charters {args.command}: {e}", file=sys.stderr)
+        if e.problems:
+            _print_problems(e.problems, getattr(args, "format", "text"))
+        else:
+            print(f"charters {args.command}: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         return 130

@@ -28,16 +28,30 @@ class Problem:
 
 
 class ChartersError(Exception):
-    """Raised at an edge when the input has problems; carries all of them."""
+    """The one base of the product's exceptions; each carries the exit code the CLI returns.
+
+    Raised with problems, it is bad input and carries every problem found (exit 1); the plugin
+    turns any of them into MkDocs' `PluginError`, the CLI prints it without a traceback.
+    """
 
     exit_code = 1
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    def __init__(self, problems: Iterable[Problem] | str = ()) -> None:
+        if isinstance(problems, str):
+            self.problems: list[Problem] = []
+            super().__init__(problems)
+        else:
+            self.problems = sorted(problems)
+            super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class UsageError(Exception):
+class UsageError(ChartersError):
     """The command was called wrongly (exit code 2)."""
 
     exit_code = 2
+
+
+class GitError(ChartersError):
+    """git is missing, or a git command failed; the message is git's own."""
+
+    exit_code = 1

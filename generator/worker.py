@@ -310,7 +310,7 @@ def log_records(records: list[logging.LogRecord]) -> None:
 
 def _render_all(plan: Plan, order: Callable[[list[str]], list[str]], writer: Connection,
                 folder: Path, records: list[logging.LogRecord]) -> None:
-    from generator.publish import write_output  # only the child renders (see _plan)
+    from generator.output import write_output  # only the child renders (see _plan)
 
     # Written paths go in batches that double up to _BATCH: the first page is announced at
     # once, and the rest cost a few dozen messages instead of one hand-over each.

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_DATE, CASES, ROOT, check_golden
-from generator.publish import build_outputs, write_markdown
+from generator.output import write_markdown
+from generator.publish import build_outputs
 from generator.render import Extras, render_site
 from generator.source import read_all
 

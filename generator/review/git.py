@@ -7,14 +7,12 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.errors import GitError
+
 
 def _env() -> dict[str, str]:
     # Messages from git are shown to users; a fixed locale keeps them (and our parsing) stable.
     return {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
-
-
-class GitError(Exception):
-    """git is missing, or a git command failed; the message is git's own."""
 
 
 def run(repo: Path, *args: str) -> str:

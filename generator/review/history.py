@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import GitError
 from generator.model import Charter
 from generator.review import git
 from generator.review.changes import charter_lines
@@ -126,7 +127,7 @@ def collect(repo_root: Path, charters_dir: Path) -> History:
         commits = _log(root, folder)
         blobs = git.read_blobs(root, [sha for c in commits for f in c.files
                                       for sha in (f[0], f[2]) if sha != _NO_BLOB])
-    except (git.GitError, ValueError) as e:
+    except (GitError, ValueError) as e:
         return _unavailable(f"git could not read the history: {e}")
     return _walk(commits, blobs, folder)
 
