@@ -19,19 +19,16 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# Build into a temporary folder and swap it in only when the build succeeded, so a failed
-# build never destroys the site that was already published.
+# Build into a folder of its own under .site-builds/ and publish it by renaming a link over
+# site/ (generator/sitedir.py): a failed, killed or concurrent build never leaves a broken or
+# missing site. MkDocs runs with --strict and without --quiet, which would cancel it (mkdocs#4126);
+# sitedir shows its warnings and errors, not its INFO lines.
 site: $(STAMP)
-	rm -rf .site-build
-	$(BIN)/mkdocs build --strict --quiet --site-dir .site-build || { rm -rf .site-build; exit 1; }
-	rm -rf .site-previous
-	if [ -d site ]; then mv site .site-previous; fi
-	mv .site-build site
-	rm -rf .site-previous
+	$(BIN)/python -m generator.sitedir site
 	@echo "site/ is ready: open site/index.html, or run 'make serve'"
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(SERVE_ADDR)
 
 # The browser tests drive Debian's chromium; install it when it is missing.
 browser:
@@ -52,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_site.py
 
 clean:
-	rm -rf $(VENV) site .site-build .site-previous
+	rm -rf $(VENV) site .site-builds .site-build .site-previous

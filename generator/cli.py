@@ -23,7 +23,15 @@ def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
           f"file{'s' * (files != 1)}", file=sys.stderr)
 
 
+def _print_warnings(warnings: Sequence[Problem], fmt: str) -> None:
+    for w in warnings:
+        print(f"{w.path}:{w.line}:{w.column}: warning: {w.where}: {w.message}", file=sys.stderr)
+        if fmt == "github":
+            print(w.github().replace("::error ", "::warning ", 1))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.review.signoff import unreviewed
     from generator.selfassess.responses import check_folders, check_response_file, is_response_file
     from generator.source import find, read_all
 
@@ -32,12 +40,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     responses = [p for p in paths if is_response_file(p)]
     others = [p for p in paths if not is_response_file(p)]
     charters, problems = read_all(others) if others else ([], [])
+    # Cross-checks against the built-in checklists, which the build would otherwise be first
+    # to make (with a page's name instead of the charter's line).
+    from generator.selfassess.assessments import check_charter_assessments
+
+    for charter in charters:
+        if charter.assessments:
+            problems += check_charter_assessments(charter)
     problems += check_folders(others)
     for path in responses:
         problems += check_response_file(path)
     if problems:
         _print_problems(sorted(set(problems)), args.format)
         return 1
+    _print_warnings(unreviewed(charters), args.format)
     files, _ = find(others)
     said = []
     if others:
@@ -70,6 +86,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     print(run_diff(args.base, args.head, args.format, args.charters), end="")
     return 0
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    from generator.review.diff import changes_between
+    from generator.review.signoff import run_signoff
+
+    changes = changes_between(args.base, args.head, args.charters)
+    text, code = run_signoff(changes, args.reviews, args.teams, args.author, args.list_teams)
+    print(text, end="")
+    return code
 
 
 def cmd_owners(args: argparse.Namespace) -> int:
@@ -118,14 +144,35 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_render)
 
     p = sub.add_parser("diff", help="summarise charter changes between two git revisions",
-                       description="Compare charters between two git revisions, pledge by pledge, "
-                                   "and print a Markdown summary for a pull request, ending with "
-                                   "who must sign off.")
+                       description="Compare charters between two git revisions, section by "
+                                   "section, and print a Markdown summary for a pull request "
+                                   "(or JSON): each change with the partners who must sign it "
+                                   "off, ending with those partners and their reviewers.")
     p.add_argument("base", nargs="?", help="base revision (default: merge base with main)")
     p.add_argument("head", nargs="?", help="head revision (default: the working tree)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
     p.set_defaults(run=cmd_diff)
+
+    p = sub.add_parser("signoff", help="check that every partner a change needs has approved",
+                       description="Exit 0 when every partner whose sign-off the change from "
+                                   "BASE to HEAD needs has an approval from one of its reviewers "
+                                   "(a partner without reviewers: from the hub partner's) in the "
+                                   "pull request's reviews; else exit 1, naming the partners "
+                                   "still to approve. See docs/review-workflow.md.")
+    p.add_argument("base", help="base revision, like origin/main")
+    p.add_argument("head", nargs="?", help="head revision (default: the working tree)")
+    p.add_argument("--reviews", type=Path, metavar="FILE",
+                   help="the reviews as JSON, as `gh api repos/OWNER/REPO/pulls/N/reviews` "
+                        "returns them (pages back to back are fine)")
+    p.add_argument("--teams", type=Path, metavar="FILE",
+                   help="YAML or JSON mapping each '@org/team' handle to its members' logins")
+    p.add_argument("--author", metavar="LOGIN",
+                   help="the pull request's author, whose own approval never counts")
+    p.add_argument("--list-teams", action="store_true",
+                   help="print the team handles whose members decide this sign-off, and exit")
+    p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
+    p.set_defaults(run=cmd_signoff)
 
     p = sub.add_parser("owners", help="write CODEOWNERS from the partners' reviewers",
                        description="Write a CODEOWNERS file that maps each charter file to the "

@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# What must not reach a terminal or a log raw: control characters (one could move the cursor
+# and rewrite the line above), line breaks of every kind, and characters that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """Text on one line with control and reordering characters written as escapes, as repr does."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _property(text: str) -> str:
+    # Workflow-command properties: these five are the format's own escapes.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                     .replace(":", "%3A").replace(",", "%2C"))
 
 
 @dataclass(frozen=True, order=True)
@@ -18,13 +41,15 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = f"{self.where}: " if self.where else ""
-        return f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}"
+        return printable(f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}")
 
     def github(self) -> str:
-        """The problem as a GitHub Actions annotation line."""
+        """The problem as a GitHub Actions annotation line, escaped so it stays one command."""
         prefix = f"{self.where}: " if self.where else ""
-        text = (prefix + self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},col={self.column}::{text}"
+        text = printable((prefix + self.message).replace("%", "%25").replace("\r", "%0D")
+                         .replace("\n", "%0A"))
+        return (f"::error file={_property(self.path)},line={self.line},col={self.column}"
+                f"::{text}")
 
 
 class ChartersError(Exception):

@@ -1,7 +1,9 @@
 """Machine-readable feeds of the charters: JSON, CSV for spreadsheets and iCalendar for calendars.
 
 Every function takes the validated charters (sorted by id) and the build date and returns the
-file's bytes, so the same build always writes the same bytes. Paths are site-relative.
+file's bytes, so the same build always writes the same bytes. Paths are site-relative; with the
+site's address (`site_url`, from mkdocs.yml) the calendars' and the CSV's links to each pledge
+are absolute, so they open from Outlook or Excel.
 
 `charters.json` writes every key of every object, `null` or `[]` when the charter leaves a field
 out, in the order of `generator/schema/charters-json.schema.json`: the charter format's order,
@@ -11,6 +13,19 @@ beside the field they come from, and `line` (where the item starts in its YAML f
 `pledges.csv` is for Excel: BOM, CRLF, text on one line, formula-like cells quoted with `'`.
 `pledges.ics` keeps one UID per pledge (`pledge-<charter>.<pledge>@partnership-charters`) so a
 calendar updates an edited pledge in place; a partner with nothing dated gets an empty calendar.
+There is one for the whole site, one per partner and one per charter. Each event says where the
+pledge stands, as the site does:
+
+- due (proposed, active or at risk, due date not passed): "Due: …" on the due date, with a
+  reminder two weeks before;
+- overdue (still open, due date passed): "Overdue: …" on the build date, so it stays in this
+  week's view of a calendar while the site is rebuilt daily, and says when it was due; no
+  reminder (it would be in the past);
+- met or missed: kept on its due date as a record, "Met: …" or "Missed: …", no reminder;
+- withdrawn: kept, "Withdrawn: …", with STATUS:CANCELLED, which calendars strike through.
+
+Charter health checks (`review_by`) follow the same rule: "Health check due: …" with a reminder,
+or "Health check overdue: …" on the build date.
 """
 
 from __future__ import annotations
@@ -19,15 +34,20 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from importlib import resources
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.model import Charter, Metric, Pledge
+from generator.spec import STATUS_LABELS
 
 SCHEMA_PATH = "schema/charters-json.schema.json"
+# How long before a due date a subscribed calendar reminds its reader.
+REMINDER = dt.timedelta(days=14)
 FORMAT = 1
 UID_DOMAIN = "partnership-charters"
 CSV_COLUMNS = ("charter", "charter_title", "pledge", "by", "by_name", "to", "text", "owner", "due",
@@ -54,7 +74,7 @@ def feed_plan(charters: Sequence[Charter], today: dt.date, *,
     made = _Made(today, site_url)
     plan: dict[str, Callable[[], bytes]] = {
         "charters.json": partial(charters_json, charters, today),
-        "pledges.csv": partial(pledges_csv, charters, today, made=made),
+        "pledges.csv": partial(pledges_csv, charters, today, site_url=site_url, made=made),
         "pledges.ics": partial(pledges_ics, charters, today, site_url=site_url, made=made),
         SCHEMA_PATH: published_schema,
     }
@@ -66,9 +86,14 @@ def feed_plan(charters: Sequence[Charter], today: dt.date, *,
     for partner_id in sorted(involved):
         base = f"partners/{partner_id}/"
         own = involved[partner_id]
-        plan[base + "pledges.csv"] = partial(pledges_csv, own, today, partner_id, made=made)
+        plan[base + "pledges.csv"] = partial(pledges_csv, own, today, partner_id,
+                                             site_url=site_url, made=made)
         plan[base + "pledges.ics"] = partial(pledges_ics, own, today, partner_id,
                                              site_url=site_url, made=made)
+    for charter in charters:
+        plan[f"charters/{charter.id}/pledges.ics"] = partial(
+            pledges_ics, [charter], today, site_url=site_url, made=made,
+            name=f"{charter.title}: pledges")
     return dict(sorted(plan.items()))
 
 
@@ -95,9 +120,22 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def _source(path: str) -> str:
+    """The charter's file as the build's working folder sees it, never a machine's own folders.
+
+    Read from the repository's root, that is `charters/x.yaml`. Built from elsewhere, the path a
+    charter is read under is absolute (or climbs with `..`): then it is `<folder>/<file>`, relative
+    to the charters folder's parent, so the feed holds no path of the build machine.
+    """
+    relative = PurePosixPath(path)
+    if not Path(path).is_absolute() and ".." not in relative.parts and len(relative.parts) > 1:
+        return relative.as_posix()
+    return "/".join(Path(os.path.abspath(path)).parts[-2:])  # relative ones: to the working folder
+
+
 def _charter(c: Charter, today: dt.date) -> dict[str, Any]:
     return {
-        "id": c.id, "url": f"charters/{c.id}/", "source": c.path, "title": c.title,
+        "id": c.id, "url": f"charters/{c.id}/", "source": _source(c.path), "title": c.title,
         "summary": c.summary, "stage": c.stage, "established": _iso(c.established),
         "review_by": _iso(c.review_by), "past_review": c.is_past_review(today), "hub": c.hub,
         "partners": [{"id": p.id, "name": p.name, "sector": p.sector, "lead": p.lead,
@@ -176,9 +214,9 @@ def _cell(value: str) -> str:
 
 
 def pledges_csv(charters: Sequence[Charter], today: dt.date, partner_id: str | None = None, *,
-                made: _Made | None = None) -> bytes:
+                site_url: str | None = None, made: _Made | None = None) -> bytes:
     """Pledges as CSV for Excel (BOM, CRLF); a partner's adds a leading `role` column."""
-    made = made or _Made(today)
+    made = made or _Made(today, site_url)
     header = _csv_line(CSV_COLUMNS if partner_id is None else ("role", *CSV_COLUMNS))
     lines = [header]
     for charter in charters:
@@ -221,15 +259,25 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts) + "\r\n"
 
 
-def _summary(charter: Charter, pledge: Pledge) -> str:
+def _state(pledge: Pledge, today: dt.date) -> str:
+    """The word an event's summary starts with: where the pledge stands on the build date."""
+    if pledge.is_overdue(today):
+        return "Overdue"
+    if pledge.is_open():
+        return "Due"
+    return STATUS_LABELS[pledge.status]
+
+
+def _summary(charter: Charter, pledge: Pledge, today: dt.date) -> str:
     text = _plain(pledge.text).strip()
     if len(text) > _SUMMARY_CHARS:
         text = text[:_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
-    return f"Due: {pledge.id} {charter.partner(pledge.by).name}: {text}"
+    return f"{_state(pledge, today)}: {pledge.id} {charter.partner(pledge.by).name}: {text}"
 
 
 def _event(uid: str, today: dt.date, day: dt.date, summary: str, description: list[str],
-           category: str, url: str | None, cancelled: bool = False) -> list[str]:
+           category: str, url: str | None, cancelled: bool = False,
+           remind: bool = False) -> list[str]:
     # SEQUENCE is left out (0): the feed keeps no history to count edits with, and clients
     # subscribed to a METHOD:PUBLISH calendar replace each event by UID on every refresh.
     lines = [
@@ -247,24 +295,29 @@ def _event(uid: str, today: dt.date, day: dt.date, summary: str, description: li
         lines.append("STATUS:CANCELLED")
     if url is not None:
         lines.append("URL:" + url)
+    if remind:
+        # Relative to the start of an all-day event: local midnight, two weeks before.
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + ics_text(summary),
+                  f"TRIGGER:-P{REMINDER.days}D", "END:VALARM"]
     return [*lines, "END:VEVENT"]
 
 
 def _link(path: str, site_url: str | None) -> tuple[str, str | None]:
     """The page as shown in a description, and as a URL property when the site URL is known."""
-    if site_url is None:
+    if not site_url:
         return path, None
     full = site_url.rstrip("/") + "/" + path
     return full, full
 
 
 def pledges_ics(charters: Sequence[Charter], today: dt.date, partner_id: str | None = None, *,
-                site_url: str | None = None, made: _Made | None = None) -> bytes:
+                site_url: str | None = None, made: _Made | None = None,
+                name: str | None = None) -> bytes:
     """Due dates of pledges and charter health checks as an iCalendar feed."""
     made = made or _Made(today, site_url)
-    if partner_id is None:
+    if name is None and partner_id is None:
         name = "Partnership charters: pledges"
-    else:
+    elif name is None:
         names = [p.name for c in charters for p in c.partners if p.id == partner_id]
         if not names:
             raise ValueError(f"no charter has a partner '{partner_id}'")
@@ -299,7 +352,7 @@ class _Made:
                 _to_names(charter, pledge), _plain(pledge.text), pledge.owner,
                 _iso(pledge.due) or "", pledge.status,
                 "yes" if pledge.is_overdue(self.today) else "no",
-                "; ".join(pledge.metrics), _anchor(charter, pledge),
+                "; ".join(pledge.metrics), _link(_anchor(charter, pledge), self.site_url)[0],
             ]
             line = self._csv[key] = _csv_line([_cell(v) for v in row])
         return line
@@ -310,11 +363,15 @@ class _Made:
         if event is None:
             assert charter.review_by is not None
             shown, url = _link(f"charters/{charter.id}/", self.site_url)
+            late = charter.is_past_review(self.today)
             event = self._events[key] = _folded(_event(
-                f"review-{charter.id}", self.today, charter.review_by,
-                f"Health check due: {charter.title}",
-                [f"The partners review the charter {charter.title} by this date.",
-                 f"Page: {shown}"], "health-check", url))
+                f"review-{charter.id}", self.today, self.today if late else charter.review_by,
+                f"Health check {'overdue' if late else 'due'}: {charter.title}",
+                [f"The partners review the charter {charter.title} by "
+                 + (f"{charter.review_by.isoformat()}: "
+                    f"overdue by {(self.today - charter.review_by).days} days." if late
+                    else "this date."),
+                 f"Page: {shown}"], "health-check", url, remind=not late))
         return event
 
     def pledge_event(self, charter: Charter, pledge: Pledge) -> str:
@@ -323,16 +380,21 @@ class _Made:
         if event is None:
             assert pledge.due is not None
             shown, url = _link(_anchor(charter, pledge), self.site_url)
-            status = pledge.status + (" (overdue)" if pledge.is_overdue(self.today) else "")
+            overdue = pledge.is_overdue(self.today)
+            status = pledge.status + (" (overdue)" if overdue else "")
+            due = pledge.due.isoformat() + (
+                f" (overdue by {(self.today - pledge.due).days} days)" if overdue else "")
             # Charter ids never contain '.', so the first '.' splits the UID unambiguously.
             event = self._events[key] = _folded(_event(
-                f"pledge-{charter.id}.{pledge.id}", self.today, pledge.due,
-                _summary(charter, pledge),
+                f"pledge-{charter.id}.{pledge.id}", self.today,
+                self.today if overdue else pledge.due, _summary(charter, pledge, self.today),
                 [pledge.text.strip(), "",
                  f"By: {charter.partner(pledge.by).name}",
                  f"To: {_to_names(charter, pledge)}", f"Owner: {pledge.owner}",
-                 f"Status: {status}", f"Charter: {charter.title}", f"Page: {shown}"],
-                pledge.status, url, cancelled=pledge.status == "withdrawn"))
+                 f"Due: {due}", f"Status: {status}", f"Charter: {charter.title}",
+                 f"Page: {shown}"],
+                pledge.status, url, cancelled=pledge.status == "withdrawn",
+                remind=pledge.is_open() and not overdue))
         return event
 
 

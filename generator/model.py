@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ class Partner:
     signed: dt.date | None = None
     reviewers: tuple[str, ...] = ()
     line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,18 @@ class Charter:
     assessments: tuple[Assessment, ...] = ()
 
     def partner(self, partner_id: str) -> Partner:
-        return next(p for p in self.partners if p.id == partner_id)
+        return self._by_id[partner_id]  # type: ignore[return-value]
 
     def metric(self, metric_id: str) -> Metric:
-        return next(m for m in self.metrics if m.id == metric_id)
+        return self._by_id[f"metric:{metric_id}"]  # type: ignore[return-value]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Partner | Metric]:
+        # Looked up once per pledge on every page: a scan would make a page of N pledges
+        # among N partners cost N squared.
+        found: dict[str, Partner | Metric] = {f"metric:{m.id}": m for m in self.metrics}
+        found.update((p.id, p) for p in self.partners)
+        return found
 
     def recipients(self, pledge: Pledge) -> tuple[str, ...]:
         """Ids of the partners a pledge is made to: `all` expanded to this charter's partners,
@@ -208,7 +218,7 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
         review_by=data.get("review_by"),
         partners=tuple(
             Partner(p["id"], p["name"], p.get("sector"), p.get("lead"), p.get("signed"),
-                    tuple(p.get("reviewers", ())), p["_line"])
+                    tuple(p.get("reviewers", ())), p["_line"], p.get("_column", 0))
             for p in data["partners"]
         ),
         vision=Vision(data["vision"]["statement"], tuple(data["vision"].get("outcomes", ()))),

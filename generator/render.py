@@ -14,30 +14,55 @@ import jinja2
 from markupsafe import Markup
 
 from generator import text
+from generator.formats import value_text
 from generator.model import Charter, Mechanism, Metric, Partner, Pledge
-from generator.spec import STAGE_LABELS
+from generator.slots import Link, Maker, Slots
+from generator.spec import (
+    IN_PERSON_MODES,
+    MODE_LABELS,
+    SECTOR_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+)
 
-STATUS_LABELS = {"proposed": "Proposed", "active": "Active", "at-risk": "At risk", "met": "Met",
-                 "missed": "Missed", "withdrawn": "Withdrawn"}
 # Symbols sit beside the words so status never depends on colour (WCAG 1.4.1).
 STATUS_SYMBOLS = {"proposed": "○", "active": "◐", "at-risk": "⚠", "met": "✓", "missed": "✗",
                   "withdrawn": "–"}
 TRACK_SYMBOLS = {"met": "✓", "on track": "↗", "off track": "⚠", "no data": "–"}
 # After a status or a date that is past: words and a symbol, never colour alone.
 OVERDUE_BADGE = Markup(' <span class="cc-badge cc-overdue">⚠ Overdue</span>')
-SECTORS = {"health": "Health", "education": "Education", "social-care": "Social care",
-           "local-government": "Local government", "voluntary": "Voluntary", "research": "Research",
-           "industry": "Industry", "other": "Other"}
-MODES = {"face-to-face": "Face-to-face", "on-site": "On-site visit", "virtual": "Virtual",
-         "written": "Written"}
+# Rows on one page of a long list (the register, a partner's pledges, the charters): about
+# 0.3 MB of HTML, so no page grows with the whole site.
+PAGE_ROWS = 500
+# Rows in each list on the home page, which summarises and links to the rest.
+HOME_ROWS = 20
+# Generated pages left out of the search index: forms and history say nothing a reader
+# searches for, and would only make every reader's browser download more.
+NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: its content, and the HTML pieces its placeholders stand for."""
+
+    content: str | bytes
+    slots: Mapping[str, Maker] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One output, the charters it reads (None: all of them), and the call that makes it."""
+
+    reads: tuple[str, ...] | None
+    make: Callable[[], Output]
 
 
 @dataclass(frozen=True)
 class Extras:
     """What other parts of the product add to the pages, each optional."""
 
-    # charter id -> the call that renders its self-assessment page's Markdown
-    self_assessment: Mapping[str, Callable[[], str]] = field(default_factory=dict)
+    # charter id -> the call that renders its self-assessment page's Markdown, with its slots
+    self_assessment: Mapping[str, Callable[[Slots], str]] = field(default_factory=dict)
     # charter id -> the call that renders its history page's Markdown
     history: Mapping[str, Callable[[], str]] = field(default_factory=dict)
     # charter id -> {"" or pledge id -> date it last changed}
@@ -90,8 +115,9 @@ def environment() -> jinja2.Environment:
     env.filters["figure"] = figure
     env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number
-    env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGE_LABELS, SECTORS=SECTORS,
-                       MODES=MODES, TRACK_SYMBOLS=TRACK_SYMBOLS, OVERDUE_BADGE=OVERDUE_BADGE,
+    env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGE_LABELS, SECTORS=SECTOR_LABELS,
+                       MODES=MODE_LABELS, IN_PERSON_MODES=IN_PERSON_MODES,
+                       TRACK_SYMBOLS=TRACK_SYMBOLS, OVERDUE_BADGE=OVERDUE_BADGE,
                        html_escape=html.escape,
                        text_equivalent=text_equivalent)
     return env
@@ -145,14 +171,11 @@ def status_badge(status: str) -> Markup:
 
 
 def number(value: float | None, unit: str | None = None) -> Markup:
-    """A value as people write it: no trailing .0, the unit after it."""
+    """A value as people write it (`generator.formats.value_text`), for Markdown."""
     if value is None:
         return Markup("–")
-    shown = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    if unit:
-        shown += unit if unit == "%" else f" {unit}"
-    return Markup(text.inline(shown).replace("&#45;", "−", 1) if shown.startswith("-") else
-                  text.inline(shown))
+    shown = text.inline(value_text(value, unit))
+    return Markup("−" + shown[len("&#45;"):] if shown.startswith("&#45;") else shown)
 
 
 @dataclass(frozen=True)
@@ -194,60 +217,160 @@ def status_counts(pledges: Iterable[Pledge]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras()
-                ) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs folder."""
-    return {path: render() for path, render in site_plan(charters, today, extras).items()}
+def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras(), *,
+                placeholders: bool = False) -> dict[str, str]:
+    """Every generated page's Markdown, keyed by its path under the docs folder."""
+    pages = {}
+    for path, planned in site_plan(charters, today, extras, placeholders=placeholders).items():
+        content = planned.make().content
+        assert isinstance(content, str)
+        pages[path] = content
+    return pages
 
 
-def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras()
-              ) -> dict[str, Callable[[], str]]:
-    """Every generated page's path, with the call that renders it.
+def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Output]:
+    """The call that renders one template into an Output, with its own slots."""
+    compiled = environment().get_template(template)
 
-    Listing the pages is cheap and rendering them is not, so a publisher can list them first
-    and render them later or elsewhere (the plugin renders them in a second process).
+    def make() -> Output:
+        slots = Slots(placeholders)
+        markdown = compiled.render(
+            slots=slots, picture=functools.partial(_picture, slots, context["extras"].pictures),
+            pledge_table=functools.partial(pledge_table, slots),
+            register_table=functools.partial(register_table, slots), **context)
+        return Output(markdown, slots.made)
+    return make
+
+
+def _picture(slots: Slots, pictures: Mapping[str, Callable[..., str]], name: str, *args: Any,
+             inline: bool = False, **kwargs: Any) -> Markup:
+    draw = pictures.get(name)
+    if draw is None:
+        return Markup("–") if inline else Markup("")
+    if inline:
+        return slots.span(lambda link: draw(*args, **kwargs),
+                          lambda: inline_svg(draw(*args, **kwargs)))
+    return slots.block(lambda link: figure(draw(*args, **kwargs)),
+                       lambda: figure(draw(*args, **kwargs)))
+
+
+def pages_of(rows: Sequence[Any], size: int = PAGE_ROWS) -> list[Sequence[Any]]:
+    """A long list cut into pages of at most `size` rows; an empty list is one empty page."""
+    return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
+
+
+def page_path(folder: str, first: str, name: str, number: int) -> str:
+    """Page `number` (from 1) of a list: `folder/first.md`, then `folder/name_2.md`, ...
+
+    The underscore keeps these apart from charter and partner ids, which never hold one."""
+    return f"{folder}/{first}.md" if number == 1 else f"{folder}/{name}_{number}.md"
+
+
+def pager(folder: str, first: str, name: str, number: int, total: int) -> Markup:
+    """'Page 2 of 5' with a link to every page of the list."""
+    if total == 1:
+        return Markup("")
+    here = page_path(folder, first, name, number)
+    links = [f"**{n}**" if n == number
+             else f"[{n}]({_relative(page_path(folder, first, name, n), here)})"
+             for n in range(1, total + 1)]
+    return Markup(f"Page {number} of {total}: {' · '.join(links)}")
+
+
+def _relative(target: str, here: str) -> str:
+    """A Markdown link from the page at `here` to the page at `target`, both under docs/."""
+    up = here.count("/")
+    return "../" * up + target
+
+
+def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras(), *,
+              placeholders: bool = True) -> dict[str, Planned]:
+    """Every generated page's path, the charters it reads, and the call that renders it.
+
+    Listing the pages is cheap and rendering them is not: a publisher lists them all, and
+    renders only those whose inputs changed since it last did (see `generator.publish`).
+    With `placeholders`, pictures, forms and long tables are left out of the Markdown and made
+    after conversion (`generator.slots`); without, every page is self-contained.
     """
-    env = environment()
     rows = pledge_rows(charters, today)
     partners = partner_directory(charters)
     common = {"today": today, "extras": extras, "to_names": to_names,
               "status_counts": status_counts, "reaches": reaches, "measured_by": measured_by,
-              "percent": percent, "involved_ids": involved_ids,
-              "off_track_metrics": off_track_metrics, "pledge_table": pledge_table,
-              "register_table": register_table,
-              "pledge_block": pledge_block, "partner_link": partner_link}
-    made, received, involved = by_partner(charters, rows)
-    plan: dict[str, Callable[[], str]] = {}
-    charter_page = env.get_template("charter.md.j2")
+              "percent": percent, "off_track_metrics": off_track_metrics,
+              "pledge_block": pledge_block, "partner_link": partner_link, "pager": pager,
+              "partners_of": partners_of, "charters_to_all": charters_to_all,
+              "HOME_ROWS": HOME_ROWS}
+    made, received, to_all, involved = by_partner(charters, rows)
+    plan: dict[str, Planned] = {}
     for charter in charters:
-        plan[f"charters/{charter.id}/index.md"] = functools.partial(
-            charter_page.render, c=charter,
+        own: dict[str, list[Pledge]] = {}
+        for pledge in charter.pledges:
+            own.setdefault(pledge.by, []).append(pledge)
+        plan[f"charters/{charter.id}/index.md"] = Planned((charter.id,), _page(
+            "charter.md.j2", placeholders, c=charter, own=own,
             overdue={p.id for p in charter.pledges if p.is_overdue(today)},
-            changed=extras.last_changed.get(charter.id, {}), **common)
+            changed=extras.last_changed.get(charter.id, {}), **common))
         if charter.id in extras.self_assessment:
-            plan[f"charters/{charter.id}/self-assessment.md"] = (
-                extras.self_assessment[charter.id])
+            plan[f"charters/{charter.id}/self-assessment.md"] = Planned(
+                (charter.id,), _self_assessment(extras.self_assessment[charter.id], placeholders))
         if charter.id in extras.history:
-            plan[f"charters/{charter.id}/history.md"] = extras.history[charter.id]
-    partner_page = env.get_template("partner.md.j2")
+            plan[f"charters/{charter.id}/history.md"] = Planned(
+                (charter.id,), _plain(extras.history[charter.id], NOT_SEARCHED))
     for pid, partner in partners.items():
-        plan[f"partners/{pid}/index.md"] = functools.partial(
-            partner_page.render, partner=partner,
-            made=sorted(made[pid], key=lambda r: r.sort_key),
-            received=sorted(received[pid], key=lambda r: r.sort_key),
-            charters=involved[pid], **common)
-    # The pages that read every charter come last: whoever renders in plan order while
-    # MkDocs reads in it starts with a page that takes milliseconds, not the whole register.
-    plan["index.md"] = functools.partial(env.get_template("home.md.j2").render,
-                               charters=charters, rows=rows, partners=partners, **common)
-    plan["charters/index.md"] = functools.partial(env.get_template("charters.md.j2").render,
-                                        charters=charters, **common)
-    plan["partners/index.md"] = functools.partial(env.get_template("partners.md.j2").render,
-                                        partners=partners, involved=involved, **common)
-    plan["pledges/index.md"] = functools.partial(env.get_template("register.md.j2").render,
-                                       rows=sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)),
-                                       partners=partners, **common)
+        reads = tuple(c.id for c in involved[pid])
+        made_pages = pages_of(sorted(made[pid], key=lambda r: r.sort_key))
+        received_pages = pages_of(sorted(received[pid], key=lambda r: r.sort_key))
+        folder = f"partners/{pid}"
+        plan[f"{folder}/index.md"] = Planned(reads, _page(
+            "partner.md.j2", placeholders, partner=partner, made=made_pages[0],
+            received=received_pages[0], made_pages=len(made_pages),
+            received_pages=len(received_pages), to_all=to_all[pid],
+            overdue_made=[r for r in made[pid] if r.overdue][:PAGE_ROWS],
+            overdue_received=[r for r in received[pid] if r.overdue][:PAGE_ROWS],
+            charters=involved[pid], **common))
+        for kind, chunks in (("made", made_pages), ("received", received_pages)):
+            for number, chunk in enumerate(chunks[1:], 2):
+                plan[page_path(folder, "index", kind, number)] = Planned(reads, _page(
+            "partner-more.md.j2", placeholders, partner=partner, kind=kind,
+                    rows=chunk, number=number, total=len(chunks), folder=folder, **common))
+    # The pages that read every charter.
+    plan["index.md"] = Planned(None, _page(
+            "home.md.j2", placeholders,
+                                           charters=charters, rows=rows, **common))
+    charter_pages = pages_of(list(charters))
+    for number, chunk in enumerate(charter_pages, 1):
+        plan[page_path("charters", "index", "page", number)] = Planned(_ids(chunk), _page(
+            "charters.md.j2", placeholders, charters=chunk, number=number,
+                 total=len(charter_pages), count=len(charters), **common))
+    partner_pages = pages_of(list(partners.items()))
+    for number, chunk in enumerate(partner_pages, 1):
+        plan[page_path("partners", "index", "page", number)] = Planned(None, _page(
+            "partners.md.j2", placeholders, partners=dict(chunk),
+                 involved=involved, number=number, total=len(partner_pages),
+                 count=len(partners), **common))
+    register = pages_of(sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)))
+    for number, chunk in enumerate(register, 1):
+        reads = _ids(r.charter for r in chunk)
+        plan[page_path("pledges", "index", "page", number)] = Planned(reads, _page(
+            "register.md.j2", placeholders, rows=chunk, number=number,
+                 total=len(register), count=len(rows), **common))
     return plan
+
+
+def _ids(charters: Iterable[Charter]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c.id for c in charters))
+
+
+def _self_assessment(render: Callable[[Slots], str], placeholders: bool
+                     ) -> Callable[[], Output]:
+    def make() -> Output:
+        slots = Slots(placeholders)
+        return Output(NOT_SEARCHED + render(slots), slots.made)
+    return make
+
+
+def _plain(render: Callable[[], str], head: str = "") -> Callable[[], Output]:
+    return lambda: Output(head + render())
 
 
 def partner_link(partner: Partner, root: str) -> Markup:
@@ -284,54 +407,130 @@ def pledge_block(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | N
     return Markup("\n".join(lines) + "\n")
 
 
-def register_table(rows: Iterable[PledgeRow]) -> Markup:
-    """The register: every pledge, each row marked with what its filter script reads."""
-    e = text.inline
-    lines = ["| Pledge | Charter | By | To | Commitment | Owner | Due | Status |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for r in rows:
-        p, c = r.pledge, r.charter
-        flag = OVERDUE_BADGE if r.overdue else ""
-        lines.append(f'| <span data-cc-row data-status="{p.status}" data-partners='
-                     f'"{involved_ids(r)}"></span>[{e(p.id)}](../charters/{c.id}/index.md#{p.id})'
-                     f" | {e(c.title)} | {e(c.partner(p.by).name)} | "
-                     f"{e(', '.join(to_names(c, p)))} | {e(p.text)} | {e(p.owner)} | "
-                     f"{p.due or '–'} | {status_badge(p.status)}{flag} |")
-    return Markup("\n".join(lines))
+# One table of pledges, two ways out: HTML made after conversion (the site), or Markdown
+# (`charters render --out`). Each cell is (text, link or None, HTML after it or "").
+_Cell = tuple[str, str | None, str]
 
 
-def pledge_table(rows: Iterable[PledgeRow], root: str, by: bool = False) -> Markup:
-    """A Markdown table of pledges across charters (a partner page has hundreds of rows, so
-    this is plain Python rather than a template loop: several times faster, same escaping)."""
+def _pledge_cells(r: PledgeRow, columns: Sequence[str]) -> list[_Cell]:
+    p, c = r.pledge, r.charter
+    flag = OVERDUE_BADGE if r.overdue else ""
+    values: dict[str, _Cell] = {
+        "Pledge": (p.id, f"charters/{c.id}/index.md#{p.id}", ""),
+        "Charter": (c.title, None, ""),
+        "By": (c.partner(p.by).name, None, ""),
+        "To": (", ".join(to_names(c, p)), None, ""),
+        "Commitment": (p.text, None, ""),
+        "Owner": (p.owner, None, ""),
+        "Due": (str(p.due) if p.due else "–", None, ""),
+        "Status": ("", None, str(status_badge(p.status) + flag)),
+    }
+    return [values[name] for name in columns]
+
+
+def _filter_marker(r: PledgeRow) -> str:
+    # What the register's filter script reads: the status, the maker and named recipients,
+    # and for a pledge to all the charter, whose partners the page lists once.
+    p = r.pledge
+    named = " ".join((p.by, *(() if "all" in p.to else r.charter.recipients(p))))
+    everyone = f' data-all="{r.charter.id}"' if "all" in p.to else ""
+    return f'<span data-cc-row data-status="{p.status}" data-partners="{named}"{everyone}></span>'
+
+
+def _table_markdown(columns: Sequence[str], rows: Iterable[PledgeRow], root: str,
+                    marker: bool) -> str:
     e = text.inline
-    lines = [f"| Pledge | Charter | {'By' if by else 'To'} | Commitment | Owner | Due | Status |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
     for r in rows:
-        p, c = r.pledge, r.charter
-        who = c.partner(p.by).name if by else ", ".join(to_names(c, p))
-        flag = OVERDUE_BADGE if r.overdue else ""
-        lines.append(f"| [{e(p.id)}]({root}charters/{c.id}/index.md#{p.id}) | {e(c.title)} | "
-                     f"{e(who)} | {e(p.text)} | {e(p.owner)} | {p.due or '–'} | "
-                     f"{status_badge(p.status)}{flag} |")
-    return Markup("\n".join(lines) + "\n")
+        cells = []
+        for i, (value, link, after) in enumerate(_pledge_cells(r, columns)):
+            shown = f"[{e(value)}]({root}{link})" if link else (e(value) if value else "")
+            cells.append((_filter_marker(r) if marker and i == 0 else "") + shown + after)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _table_html(columns: Sequence[str], rows: Iterable[PledgeRow], link: Link,
+                marker: bool) -> str:
+    head = "".join(f'<th scope="col">{name}</th>' for name in columns)
+    out = [f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>"]
+    for r in rows:
+        cells = []
+        for i, (value, target, after) in enumerate(_pledge_cells(r, columns)):
+            shown = (f'<a href="{text.html(link(target))}">{text.html(value)}</a>' if target
+                     else text.html(value))
+            cells.append("<td>" + (_filter_marker(r) if marker and i == 0 else "") + shown
+                         + after + "</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody>\n</table>")
+    return "\n".join(out)
+
+
+def _table(slots: Slots, columns: Sequence[str], rows: Sequence[PledgeRow], root: str,
+           marker: bool = False) -> Markup:
+    return slots.block(lambda link: _table_html(columns, rows, link, marker),
+                       lambda: _table_markdown(columns, rows, root, marker))
+
+
+REGISTER_COLUMNS = ("Pledge", "Charter", "By", "To", "Commitment", "Owner", "Due", "Status")
+
+
+def register_table(slots: Slots, rows: Sequence[PledgeRow], root: str) -> Markup:
+    """The register: each row marked with what its filter script reads."""
+    return _table(slots, REGISTER_COLUMNS, rows, root, marker=True)
+
+
+def pledge_table(slots: Slots, rows: Sequence[PledgeRow], root: str, by: bool = False
+                 ) -> Markup:
+    """A table of pledges across charters, on a partner's page."""
+    columns = ("Pledge", "Charter", "By" if by else "To", "Commitment", "Owner", "Due", "Status")
+    return _table(slots, columns, rows, root)
+
+
+def partners_of(rows: Iterable[PledgeRow]) -> list[Partner]:
+    """The partners a list of pledges involves, by name: for a filter over those rows."""
+    found: dict[str, Partner] = {}
+    for r in rows:
+        partners = (r.charter.partners if "all" in r.pledge.to
+                    else [r.charter.partner(pid) for pid in (r.pledge.by, *r.pledge.to)])
+        for partner in partners:
+            found.setdefault(partner.id, partner)
+    return sorted(found.values(), key=lambda p: (p.name.lower(), p.id))
+
+
+def charters_to_all(rows: Iterable[PledgeRow]) -> list[Charter]:
+    """The charters with a pledge to all partners among `rows`, each once."""
+    return list({r.charter.id: r.charter for r in rows if "all" in r.pledge.to}.values())
 
 
 def by_partner(charters: Sequence[Charter], rows: Iterable[PledgeRow]) -> tuple[
-        dict[str, list[PledgeRow]], dict[str, list[PledgeRow]], dict[str, list[Charter]]]:
-    """Pledges each partner made and received, and its charters, in one pass (linear)."""
+        dict[str, list[PledgeRow]], dict[str, list[PledgeRow]],
+        dict[str, list[tuple[Charter, int]]], dict[str, list[Charter]]]:
+    """Per partner, in one pass: the pledges it made, those made to it by name, how many each
+    charter made to all its partners (listed once per charter, not once per partner: the
+    pages stay linear in the charters' size), and its charters."""
     made: dict[str, list[PledgeRow]] = {}
     received: dict[str, list[PledgeRow]] = {}
+    to_all: dict[str, list[tuple[Charter, int]]] = {}
     involved: dict[str, list[Charter]] = {}
     for charter in charters:
         for partner in charter.partners:
             made.setdefault(partner.id, [])
             received.setdefault(partner.id, [])
+            to_all.setdefault(partner.id, [])
             involved.setdefault(partner.id, []).append(charter)
+        everyone = [p.by for p in charter.pledges if "all" in p.to]
+        if everyone:
+            own = {pid: everyone.count(pid) for pid in set(everyone)}
+            for partner in charter.partners:
+                if len(everyone) > own.get(partner.id, 0):  # a partner owes itself nothing
+                    to_all[partner.id].append((charter, len(everyone) - own.get(partner.id, 0)))
     for row in rows:
         made[row.pledge.by].append(row)
-        for pid in row.charter.recipients(row.pledge):
-            received[pid].append(row)
-    return made, received, involved
+        if "all" not in row.pledge.to:
+            for pid in row.charter.recipients(row.pledge):
+                received[pid].append(row)
+    return made, received, to_all, involved
 
 
 def reaches(charter: Charter, mechanism: Mechanism) -> str:
@@ -347,11 +546,6 @@ def measured_by(charter: Charter, metric: Metric) -> list[Pledge]:
 def percent(progress: float | None) -> str:
     """Progress toward target as a percentage, clamped to 0-100 for display."""
     return "–" if progress is None else f"{round(max(0.0, min(progress, 1.0)) * 100)}%"
-
-
-def involved_ids(row: PledgeRow) -> str:
-    """Space-separated ids of the maker and every recipient, for the register's filter."""
-    return " ".join((row.pledge.by, *row.charter.recipients(row.pledge)))
 
 
 def off_track_metrics(charters: Iterable[Charter], today: dt.date) -> list[tuple[Charter, Metric]]:

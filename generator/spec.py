@@ -16,6 +16,37 @@ PLEDGE_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$"
 REVIEWER_PATTERN = (r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?"
                     r"|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
+# Names Windows keeps for devices, with or without an extension: an id becomes a file or folder
+# name (charters/ID.yaml, partners/ID/), which a Windows checkout or an IIS host cannot hold.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10))])
+# Characters that reorder the text around them: a name holding one shows reversed or disguised.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def reserved_name(value: str) -> bool:
+    """True when Windows cannot store a file named `value` (CON, nul.txt, Lpt1.2)."""
+    return value.split(".", 1)[0].lower() in WINDOWS_RESERVED
+
+
+# The sections of a charter's page, by anchor, with the key that must be non-empty for the
+# section to be there (None: always there). Besides these, the page has an anchor for each
+# pledge (its id) and each metric (metric-ID): the anchors charter text may link to.
+CHARTER_SECTIONS: dict[str, str | None] = {
+    "partners": None, "vision": None, "principles": "principles",
+    "rules-of-engagement": "rules_of_engagement", "engagement": None, "pledges": None,
+    "metrics": None,
+}
+
+
+def charter_anchors(data: Mapping[str, Any]) -> list[str]:
+    """Every anchor on the page of the charter whose validated values are `data`."""
+    sections = [a for a, key in CHARTER_SECTIONS.items() if key is None or data.get(key)]
+    pledges = [p["id"] for p in data.get("pledges", ()) if "id" in p]
+    metrics = [f"metric-{m['id']}" for m in data.get("metrics", ()) if "id" in m]
+    return sections + pledges + metrics
+
+
 STAGES = ("convene", "balance", "adapt", "focus", "future")
 # The partner leader's task at each stage, in the words of the practice the product follows.
 STAGE_LABELS = {
@@ -30,6 +61,33 @@ SECTORS = ("health", "education", "social-care", "local-government", "voluntary"
 STATUSES = ("proposed", "active", "at-risk", "met", "missed", "withdrawn")
 DIRECTIONS = ("increase", "decrease")
 MODES = ("face-to-face", "on-site", "virtual", "written")
+# How each value reads on a page: one home for every label.
+STATUS_LABELS = {"proposed": "Proposed", "active": "Active", "at-risk": "At risk", "met": "Met",
+                 "missed": "Missed", "withdrawn": "Withdrawn"}
+# What each status means, and who sets it. Every change to a charter is a pull request that the
+# partner making the pledge and the partners it is made to approve (docs/review-workflow.md);
+# this says who proposes each step. Printed in docs/guide/reference.md (generator.reference).
+STATUS_MEANINGS = {
+    "proposed": ("Put forward, not yet agreed.",
+                 "The partner making the pledge, when it adds the pledge."),
+    "active": ("Agreed, and being delivered.",
+               "The partner making it, once the partners it is made to agree to it."),
+    "at-risk": ("Agreed, but delivery or the due date is in doubt.",
+                "The partner making it, or the secretariat, as soon as it is in doubt."),
+    "met": ("Delivered.",
+            "The partner making it; the partners it is made to confirm it by approving."),
+    "missed": ("Not delivered, and no longer expected; kept as a record.",
+               "The partner making it or the secretariat, agreed by the partners it is made to."),
+    "withdrawn": ("No longer pursued, by agreement; kept as a record.",
+                  "The partner making it, agreed by the partners it is made to."),
+}
+SECTOR_LABELS = {"health": "Health", "education": "Education", "social-care": "Social care",
+                 "local-government": "Local government", "voluntary": "Voluntary",
+                 "research": "Research", "industry": "Industry", "other": "Other"}
+MODE_LABELS = {"face-to-face": "Face-to-face", "on-site": "On-site visit", "virtual": "Virtual",
+               "written": "Written"}
+# The modes that bring people together in person, which the practice holds nothing replaces.
+IN_PERSON_MODES = ("face-to-face", "on-site")
 
 
 @dataclass(frozen=True)
@@ -124,7 +182,8 @@ CHARTER = Map({
     "partners": Field(Seq(Map({
         "id": Field(Text(pattern=ID_PATTERN, example="city-council", declares="partner"),
                     "Unique id: lowercase letters, digits, hyphens.", required=True),
-        "name": Field(Text(), "Name of the organisation.", required=True),
+        "name": Field(Text(), "Name of the organisation; leave it out when "
+                              "charters/partners.yaml declares this id."),
         "sector": Field(Enum(SECTORS), "Sector of the organisation."),
         "lead": Field(Text(), "The named lead, 'Name, Role'."),
         "signed": Field(Date(), "When this partner signed the charter."),
@@ -180,6 +239,20 @@ CHARTER = Map({
     }), "The engagement model: a hub linked to stakeholder nodes."),
     "assessments": Field(Seq(ASSESSMENT), "Statements or whole checklists this charter adds "
                                           "to its self-assessment."),
+})
+
+
+# charters/partners.yaml: each organisation once for the whole site (see generator.registry).
+REGISTRY = Map({
+    "partners": Field(Seq(Map({
+        "id": Field(Text(pattern=ID_PATTERN, example="city-council", declares="partner"),
+                    "Unique id, used by every charter that names this partner.", required=True),
+        "name": Field(Text(), "Name of the organisation.", required=True),
+        "sector": Field(Enum(SECTORS), "Sector of the organisation."),
+        "reviewers": Field(Seq(Text(pattern=REVIEWER_PATTERN, example="@org/team")),
+                           "Git-host handles or teams who approve changes for this partner."),
+    }, keep_line=True)), "The partner organisations of every charter on the site.",
+        required=True),
 })
 
 

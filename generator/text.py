@@ -12,12 +12,15 @@ from __future__ import annotations
 import functools
 import re
 
+from markupsafe import escape
+
 # Characters that start Markdown, extension or template syntax anywhere in a line.
 _ANYWHERE = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>|~^=:!?#+$"}
 _ANYWHERE["&"] = "&amp;"
 # Control characters (YAML allows them in quoted strings) show as their Unicode pictures.
 _CONTROLS = {i: chr(0x2400 + i) for i in range(0x20) if chr(i) not in "\t\n\r"} | {0x7F: "\u2421"}
 _INLINE = str.maketrans({**_ANYWHERE, **{chr(k): v for k, v in _CONTROLS.items()}})
+_CONTROLS_ONLY = str.maketrans(_CONTROLS)
 # At the start of a line these also open lists, quotes and rules.
 _LEADING = {c: f"&#{ord(c)};" for c in "-.>%/"}
 
@@ -25,10 +28,27 @@ _SPACE = re.compile(r"\s+")
 _NUMBERED = re.compile(r"^(\d+)\.")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
 _LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _REF_DEF = re.compile(r"^( {0,3})\[([^\]]+)\]:\s*<?(\S*)")
-_BLOCK_START = re.compile(r"^( {0,3})(#|!!!|\?\?\?|===|///|\+\+\+|(?:=+|-+)\s*$)")
+# Quote and list markers and indentation: block syntax after them opens a block inside the
+# quote or list item, so it is guarded there as at the start of a line.
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_BLOCK_START = re.compile(r"#|!!!|\?\?\?|===|///|\+\+\+|(?:=+|-+)\s*$")
+_BRACKETS = re.compile(r"[\[\]]")
+# What may follow `](` for a link to stay live: a destination with at most one level of
+# balanced parentheses and an optional title, closed on the same line. Anything else leaves
+# Markdown scanning to the end of the paragraph for every `[`, which is quadratic.
+_DESTINATION = re.compile(r"""\(\s*(?:<([^<>]*)>|((?:[^\s()<>]|\([^\s()<>]*\))*))"""
+                          r"""(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)""")
+# Bounds on a Markdown field. Python-Markdown recurses once per level of nesting (a few hundred
+# levels raise RecursionError) and takes time quadratic in a paragraph's length when it holds
+# many escaped characters; within these bounds a page converts in time linear in its size.
+MAX_BLOCK_DEPTH = 16  # quote and list markers, and indentation in steps of four columns
+MAX_EMPHASIS_DEPTH = 32  # `*` and `_` opened and not yet closed within a paragraph
+MAX_PARAGRAPH = 5_000  # characters between blank lines
+_EMPHASIS = re.compile(r"[*_]+")
+_MARKER = re.compile(r">|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)")
 
 
 def inline(text: object) -> str:
@@ -45,6 +65,11 @@ def _inline(text: str) -> str:
     elif out[:1].isdigit():
         out = _NUMBERED.sub(r"\1&#46;", out)  # "1. " would open a numbered list
     return out
+
+
+def html(text: object) -> str:
+    """A one-line field as HTML text, for HTML that never passes through Markdown."""
+    return str(escape(_SPACE.sub(" ", str(text)).translate(_CONTROLS_ONLY)))
 
 
 def safe_url(url: str) -> bool:
@@ -76,24 +101,95 @@ def _plain(part: str) -> str:
     return _neutralise_links(part)
 
 
-def _code(match: re.Match[str]) -> str:
+def _code(content: str) -> str:
     # Our own <code> element around fully escaped text: Markdown cannot disagree with us about
     # where it ends, and nothing inside it is read as Markdown or HTML.
-    return f"<code>{inline(match.group(2).strip())}</code>"
+    return f"<code>{inline(content.strip())}</code>"
+
+
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """Start and end of each code span in a line, in time linear in its length.
+
+    A run of backticks opens a span that the next run of the same length closes; a run with no
+    partner is literal (as in CommonMark). A regular expression with a back-reference tries
+    every later run for every opening one, which 3,000 backticks made take a minute.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    later: dict[int, list[int]] = {}
+    for i, (start, end) in enumerate(runs):
+        later.setdefault(end - start, []).append(i)
+    seen = dict.fromkeys(later, 0)  # per length, how many of its runs are behind us
+    spans, i = [], 0
+    while i < len(runs):
+        length = runs[i][1] - runs[i][0]
+        same, k = later[length], seen[length]
+        while k < len(same) and same[k] <= i:
+            k += 1
+        seen[length] = k
+        if k < len(same):
+            spans.append((runs[i][0], runs[same[k]][1]))
+            i = same[k] + 1
+        else:
+            i += 1
+    return spans
+
+
+def _live_brackets(line: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Positions of the `[` that may open a link: each closes before any other bracket and, when
+    `(` follows, a whole destination does. The rest show literally."""
+    brackets = [m.start() for m in _BRACKETS.finditer(line)]
+    if spans:
+        inside = set()
+        for start, end in spans:
+            inside.update(range(start, end))
+        brackets = [at for at in brackets if at not in inside]
+    live = []
+    for here, after in zip(brackets, brackets[1:], strict=False):
+        if line[here] != "[" or line[after] != "]":
+            continue
+        if line.startswith("(", after + 1) and not _DESTINATION.match(line, after + 1):
+            continue
+        live.append(here)
+    return live
+
+
+def anchor_links(text: str) -> list[str]:
+    """The page anchors ('#x') that a Markdown field's links point at, as `block` keeps them."""
+    found = []
+    for line in text.splitlines():
+        spans = code_spans(line)
+        for at in _live_brackets(line, spans):
+            close = line.index("]", at)
+            target = _DESTINATION.match(line, close + 1)
+            if target:
+                found.append(target.group(1) or target.group(2) or "")
+        ref = _REF_DEF.match(line)
+        if ref and ref.start(2) - 1 in _live_brackets(line, spans):
+            found.append(ref.group(3).removesuffix(">"))
+    return [url for url in found if url.startswith("#") and safe_url(url)]
 
 
 def _line(line: str) -> str:
     head = ""
-    start = _BLOCK_START.match(line)
-    if start:
-        head = start.group(1) + f"&#{ord(start.group(2)[0])};"
-        line = line[start.end(1) + 1:]
+    inside = _CONTAINERS.match(line).end()  # type: ignore[union-attr]  # matches every line
+    if _BLOCK_START.match(line, inside):
+        head = line[:inside] + f"&#{ord(line[inside])};"
+        line = line[inside + 1:]
+    spans = code_spans(line)
+    live = set(_live_brackets(line, spans))
     pieces, last = [head], 0
-    for span in _CODE_SPAN.finditer(line):
-        pieces.append(_plain(line[last:span.start()]))
-        pieces.append(_code(span))
-        last = span.end()
-    pieces.append(_plain(line[last:]))
+    for start, end in [*spans, (len(line), len(line))]:
+        plain = line[last:start]
+        cut = 0
+        for at, char in enumerate(plain):
+            if char == "[" and last + at not in live:
+                pieces.append(_plain(plain[cut:at]) + "&#91;")
+                cut = at + 1
+        pieces.append(_plain(plain[cut:]))
+        if start < end:
+            run = len(line[start:end]) - len(line[start:end].lstrip("`"))
+            pieces.append(_code(line[start + run:end - run]))
+        last = end
     return "".join(pieces)
 
 
@@ -102,6 +198,47 @@ def block(text: object) -> str:
     runs, loads, or changes the page's structure (headings, admonitions, raw HTML, fenced
     blocks, which show as the lines typed)."""
     return "\n".join(_line(line) for line in str(text).strip("\n").splitlines())
+
+
+def _emphasis_depth(paragraph: str) -> int:
+    depth = deepest = 0
+    for run in _EMPHASIS.finditer(paragraph):
+        before = paragraph[run.start() - 1] if run.start() else " "
+        after = paragraph[run.end()] if run.end() < len(paragraph) else " "
+        opens, closes = not after.isspace(), not before.isspace()
+        if opens and not closes:
+            depth += run.end() - run.start()
+            deepest = max(deepest, depth)
+        elif closes and not opens:
+            depth = max(0, depth - (run.end() - run.start()))
+    return deepest
+
+
+def beyond_bounds(text: str) -> tuple[int, str] | None:
+    """The first line (1-based, within the text) where a Markdown field passes a bound, and what
+    it does; None when it keeps within all of them."""
+    lines = text.splitlines()
+    start = 0  # first line of the current paragraph
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            prefix = line[:_CONTAINERS.match(line).end()]  # type: ignore[union-attr]
+            lead = prefix[:len(prefix) - len(prefix.lstrip(" \t"))]
+            depth = len(_MARKER.findall(prefix)) + (len(lead) + 3 * lead.count("\t")) // 4
+            if depth > MAX_BLOCK_DEPTH:
+                return number, (f"nests lists, quotes or indentation {depth} levels deep; "
+                                f"at most {MAX_BLOCK_DEPTH}")
+            continue
+        first, paragraph = start + 1, "\n".join(lines[start:number - 1])
+        start = number
+        if len(paragraph) > MAX_PARAGRAPH:
+            return first, (
+                f"has a paragraph of {len(paragraph):,} characters; at most {MAX_PARAGRAPH:,} "
+                "(put a blank line between paragraphs)")
+        if _emphasis_depth(paragraph) > MAX_EMPHASIS_DEPTH:
+            return first, (
+                f"opens more than {MAX_EMPHASIS_DEPTH} levels of emphasis ('*' or '_') in one "
+                "paragraph; close them, or write fewer")
+    return None
 
 
 def indent(text: str, prefix: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from generator import spec as s
+from generator import text
 from generator.errors import Problem
 
 _T = "tag:yaml.org,2002:"
@@ -28,6 +29,12 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _KIND = {BOOL: "a boolean", INT: "a number", FLOAT: "a number", NULL: "empty (null)",
          TIMESTAMP: "a date"}
 MAX_NUMBER_CHARS = 30
+MAX_ID_CHARS = 100  # ids become file names and anchors
+MAX_LINE_CHARS = 1_000  # a one-line field: a name, a title, an owner
+# Line breaks as Python and YAML 1.1 know them: none belongs in a one-line field.
+_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BIDI = re.compile(f"[{s.BIDI_CONTROLS}]")
+_ID_PATTERNS = (s.ID_PATTERN, s.PLEDGE_ID_PATTERN)
 MAX_PROBLEMS = 100  # per file: past this, the rest is noise from one early mistake
 
 Path = tuple[str | int, ...]
@@ -70,6 +77,7 @@ class Walker:
         self.problems: list[Problem] = []
         self.refs: list[tuple[str, str, Path, yaml.Node]] = []
         self.decls: list[tuple[str, str, Path, yaml.Node]] = []
+        self.anchors: list[tuple[str, Path, yaml.Node]] = []  # '#x' links in Markdown fields
         self._patterns: dict[str, re.Pattern[str]] = {}
 
     def report(self, node: yaml.Node, path: Path, message: str) -> None:
@@ -178,6 +186,10 @@ class Walker:
             if not value.strip():
                 self.report(node, path, "is empty; expected text")
                 return BAD
+            message = self._markdown(value, path, node) if spec.multiline else _one_line(value)
+            if message:
+                self.report(node, path, message)
+                return BAD
         else:
             pattern = self._patterns.get(spec.pattern)
             if pattern is None:
@@ -185,11 +197,28 @@ class Walker:
             if not pattern.match(value):
                 self.report(node, path, _bad_id(value, spec))
                 return BAD
+            if spec.pattern in _ID_PATTERNS and len(value) > MAX_ID_CHARS:
+                self.report(node, path, f"is {len(value):,} characters long; an id has at most "
+                                        f"{MAX_ID_CHARS}")
+                return BAD
         if spec.ref:
             self.refs.append((spec.ref, value, path, node))
         if spec.declares:
+            if s.reserved_name(value):
+                self.report(node, path, f"'{value}' is a device name on Windows, which cannot "
+                                        f"store a file or folder named after it; choose "
+                                        f"another id, like '{value}-1'")
             self.decls.append((spec.declares, value, path, node))
         return value
+
+    def _markdown(self, value: str, path: Path, node: yaml.ScalarNode) -> str | None:
+        beyond = text.beyond_bounds(value)
+        if beyond:
+            line, what = beyond
+            return f"line {line} of the text {what}" if line > 1 else what
+        for anchor in text.anchor_links(value):
+            self.anchors.append((anchor, path, node))
+        return None
 
     def _enum(self, node: yaml.ScalarNode, spec: s.Enum, path: Path) -> Any:
         allowed = ", ".join(spec.values)
@@ -250,6 +279,20 @@ class Walker:
         else:
             return self._wrong_scalar(node, path, "a number")
         return BAD
+
+
+def _one_line(value: str) -> str | None:
+    """What is wrong with a one-line field's value, or None."""
+    if _BREAK.search(value):
+        return ("holds a line break; this field is one line of text (only Markdown fields such "
+                "as summary and text take several lines)")
+    bidi = _BIDI.search(value)
+    if bidi:
+        return (f"holds U+{ord(bidi.group()):04X}, a character that changes the order text is "
+                "shown in, so readers would not see what is stored; remove it")
+    if len(value) > MAX_LINE_CHARS:
+        return f"is {len(value):,} characters long; a one-line field has at most {MAX_LINE_CHARS:,}"
+    return None
 
 
 def _expected(spec: s.Spec) -> str:
@@ -314,6 +357,20 @@ def check_order(walker: Walker, root: yaml.Node, data: dict[str, Any]) -> None:
                               f"a link joins two different partners, found '{link[0]}' twice")
 
 
+def check_anchors(walker: Walker, data: dict[str, Any]) -> None:
+    """Every '#anchor' a Markdown field links to is on the charter's page."""
+    if not walker.anchors:
+        return
+    anchors = s.charter_anchors(data)
+    known = set(anchors)
+    for anchor, path, node in walker.anchors:
+        if anchor[1:] not in known:
+            hint = suggest(anchor[1:], anchors)
+            walker.report(node, path, f"links to '{anchor[:60]}', which is not on the charter's "
+                                      f"page{hint}; link to a pledge id, metric-ID, or one of "
+                                      f"#{', #'.join(a for a in s.CHARTER_SECTIONS)}")
+
+
 def _node_at(node: yaml.Node, path: Sequence[str | int]) -> yaml.Node | None:
     for part in path:
         if isinstance(part, int) and isinstance(node, yaml.SequenceNode):
@@ -341,6 +398,7 @@ def validate(root: yaml.Node, path: str) -> tuple[dict[str, Any] | None, list[Pr
         return None, walker.problems
     check_references(walker)
     check_order(walker, root, data)
+    check_anchors(walker, data)
     problems = sorted(walker.problems)
     if len(problems) > MAX_PROBLEMS:
         last = problems[MAX_PROBLEMS - 1]

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import shutil
-import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 import yaml
-
-from generator.worker import can_fork
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -30,32 +25,6 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     if config.getoption("--update-golden"):
         os.environ["CHARTERS_UPDATE_GOLDEN"] = "1"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Browser tests last: Playwright leaves its asyncio executor threads running, and a
-    # process with threads renders a site in-process instead of forking (generator.worker),
-    # so the site tests must run before them to cover the second process as `mkdocs build` does.
-    items.sort(key=lambda item: item.path.name == "test_browser.py")
-
-
-@pytest.fixture
-def single_threaded() -> None:
-    """Where the platform forks, this process must be fit to: no test may leave a thread."""
-    if sys.platform != "linux":
-        pytest.skip("works in the build's own process on this platform")
-    assert threading.enumerate() == [threading.main_thread()], "a thread was left running"
-    assert can_fork()
-
-
-@pytest.fixture(autouse=True)
-def no_process_left_behind() -> Iterator[None]:
-    """Every test, a site build above all, ends the processes it started (generator.worker)."""
-    yield
-    left = multiprocessing.active_children()
-    for process in left:
-        process.kill()
-    assert left == [], f"processes left running: {left}"
 
 
 def check_golden(path: Path, actual: str | bytes) -> None:

@@ -93,8 +93,8 @@ def test_unknown_pillar_duplicate_id_and_missing_title_are_reported_with_positio
         f"{path}:{first + 4}:18: assessments[0].pillars[0].statements[0].id: duplicate statement "
         "id 'convene-1' in checklist 'partner-leader' (a built-in statement); choose another id",
         f"{path}:{first + 5}:16: assessments[1].checklist: 'own-list' is not a built-in "
-        "checklist; a checklist of this charter's own needs a title:, for example\n"
-        "  - checklist: own-list\n    title: Our own questions",
+        "checklist; a checklist of this charter's own needs a title: (add 'title: Our own "
+        "questions' under '- checklist: own-list')",
         f"{path}:{first + 7}:9: assessments[1].pillars[0]: pillar 'one' of the new checklist "
         "'own-list' needs a title:",
     ]

@@ -249,14 +249,54 @@ def test_partner_csv_of_the_examples_matches_the_model() -> None:
 
 # --- pledges.ics ------------------------------------------------------------------------------
 
-def test_ics_has_one_event_per_dated_pledge_on_its_due_date() -> None:
+def test_ics_has_one_event_per_dated_pledge_on_its_due_date_or_today_when_overdue() -> None:
     charters = [*examples(), fixture("complete-charter")]
     found = events(pledges_ics(charters, TODAY))
-    dated = {pledge_uid(c, p.id): p.due for c in charters for p in c.pledges if p.due}
+    dated = {pledge_uid(c, p.id): TODAY if p.is_overdue(TODAY) else p.due
+             for c in charters for p in c.pledges if p.due}
+    assert TODAY in dated.values()  # the examples have an overdue pledge
     assert {uid for uid in found if uid.startswith("pledge-")} == set(dated)
-    for uid, due in dated.items():
-        assert found[uid].decoded("DTSTART") == due
-        assert found[uid].decoded("DTEND") == due + dt.timedelta(days=1)
+    for uid, day in dated.items():
+        assert found[uid].decoded("DTSTART") == day
+        assert found[uid].decoded("DTEND") == day + dt.timedelta(days=1)
+
+
+def test_each_event_says_where_its_pledge_stands() -> None:
+    charter = fixture("complete-charter", ("status: active", "status: met"))
+    found = events(pledges_ics([charter], TODAY))
+    summaries = {uid.split("@")[0]: str(e["SUMMARY"]).split(":")[0] for uid, e in found.items()}
+    assert summaries == {"review-complete-charter": "Health check overdue",
+                         "pledge-complete-charter.HH-1": "Met",
+                         "pledge-complete-charter.HH-2": "Overdue",
+                         "pledge-complete-charter.HH-3": "Withdrawn"}
+    later = events(pledges_ics([fixture("complete-charter")], dt.date(2026, 1, 1)))
+    assert {str(e["SUMMARY"]).split(":")[0] for uid, e in later.items()
+            if uid.startswith("pledge-")} == {"Due", "Withdrawn"}
+    assert str(later["review-complete-charter@partnership-charters"]["SUMMARY"]).startswith(
+        "Health check due: ")
+
+
+def test_an_overdue_pledge_shows_today_and_says_when_it_was_due() -> None:
+    charter = fixture("complete-charter")
+    hh2 = events(pledges_ics([charter], TODAY))[pledge_uid(charter, "HH-2")]
+    assert hh2.decoded("DTSTART") == TODAY
+    assert "\nDue: 2026-03-31 (overdue by 123 days)\n" in str(hh2["DESCRIPTION"])
+
+
+def test_only_what_is_still_due_has_a_reminder_two_weeks_before() -> None:
+    charter = fixture("complete-charter")
+    for today, reminded in [(TODAY, {"HH-1"}), (dt.date(2026, 1, 1), {"HH-1", "HH-2", "review"})]:
+        found = events(pledges_ics([charter], today))
+        # "review" for the health check, the pledge id for a pledge
+        alarms = {uid.split("@")[0].split(".")[-1].removeprefix("review-complete-charter")
+                  or "review": e.walk("VALARM") for uid, e in found.items()}
+        with_alarm = {key for key, found_alarms in alarms.items() if found_alarms}
+        assert with_alarm == reminded, today
+        for found_alarms in alarms.values():
+            for alarm in found_alarms:
+                assert alarm.decoded("TRIGGER") == -dt.timedelta(days=14)
+                assert str(alarm["ACTION"]) == "DISPLAY"
+                assert str(alarm["DESCRIPTION"]).startswith(("Due: ", "Health check due: "))
 
 
 def test_ics_calendar_properties_and_deterministic_stamp() -> None:
@@ -305,12 +345,13 @@ def test_ics_escaping_round_trips_through_a_calendar_parser() -> None:
     assert description.startswith(charter.pledges[0].text.strip() + "\n\nBy: Harbour College\n")
     assert "To: All partners\n" in description
     assert "Page: charters/complete-charter/#HH-1" in description
+    assert "Due: 2026-09-30\n" in description
     hh3 = found[pledge_uid(charter, "HH-3")]
-    assert str(hh3["SUMMARY"]) == ("Due: HH-3 Lighthouse Care; Homes & Hospice: "
+    assert str(hh3["SUMMARY"]) == ("Withdrawn: HH-3 Lighthouse Care; Homes & Hospice: "
                                    "Second a palliative care educator to the college.")
     assert "To: Harbour College; Quay Hospital, NHS Trust\n" in str(hh3["DESCRIPTION"])
     hh2 = found[pledge_uid(charter, "HH-2")]
-    assert str(hh2["SUMMARY"]).startswith("Due: HH-2 Quay Hospital, NHS Trust: Offer 30 nursing")
+    assert str(hh2["SUMMARY"]).startswith("Overdue: HH-2 Quay Hospital, NHS Trust: Offer 30 ")
     assert str(hh2["SUMMARY"]).endswith("…")
     assert "naïve café 日本語" in str(hh2["DESCRIPTION"])
     assert "Status: at-risk (overdue)" in str(hh2["DESCRIPTION"])
@@ -331,9 +372,15 @@ def test_withdrawn_pledges_are_cancelled_and_categories_carry_the_status() -> No
 
 def test_review_dates_become_health_check_events() -> None:
     charter = fixture("complete-charter")
-    review = events(pledges_ics([charter], TODAY))["review-complete-charter@partnership-charters"]
+    uid = "review-complete-charter@partnership-charters"
+    review = events(pledges_ics([charter], dt.date(2026, 6, 1)))[uid]
     assert str(review["SUMMARY"]) == "Health check due: Harbour Health, Care & Learning Partnership"
     assert review.decoded("DTSTART") == dt.date(2026, 7, 1)
+    late = events(pledges_ics([charter], TODAY))[uid]  # review_by 2026-07-01 has passed
+    assert str(late["SUMMARY"]) == ("Health check overdue: "
+                                    "Harbour Health, Care & Learning Partnership")
+    assert late.decoded("DTSTART") == TODAY
+    assert "by 2026-07-01: overdue by 31 days." in str(late["DESCRIPTION"])
 
 
 def test_uids_stay_stable_when_a_pledge_is_edited() -> None:
@@ -344,7 +391,7 @@ def test_uids_stay_stable_when_a_pledge_is_edited() -> None:
     assert set(after) == set(before)
     uid = pledge_uid(edited, "HH-2")
     assert after[uid].decoded("DTSTART") == dt.date(2026, 12, 15)
-    assert before[uid].decoded("DTSTART") == dt.date(2026, 3, 31)
+    assert before[uid].decoded("DTSTART") == TODAY  # overdue before the edit
     assert str(after[uid]["SUMMARY"]).startswith("Due: HH-2 Quay Hospital, NHS Trust: Offer 35 ")
     assert after[uid]["SUMMARY"] != before[uid]["SUMMARY"]
     for other in set(before) - {uid}:
@@ -375,13 +422,43 @@ def test_url_property_appears_only_with_a_site_url() -> None:
         hh1["DESCRIPTION"])
 
 
+def test_with_a_site_url_every_feed_links_each_pledge_absolutely() -> None:
+    charter = fixture("complete-charter")
+    site = "https://intranet.example/partnerships/"
+    files = feed_files([charter], TODAY, site_url=site)
+    for path, data in files.items():
+        if path.endswith(".csv"):
+            urls = [r["url"] for r in csv_rows(data)]
+            assert urls, path
+            assert all(u.startswith(site + "charters/complete-charter/#HH-") for u in urls), path
+        elif path.endswith(".ics"):
+            found = events(data)
+            assert found, path
+            assert all(str(e["URL"]).startswith(site + "charters/complete-charter/")
+                       for e in found.values()), path
+    without = feed_files([charter], TODAY)
+    assert csv_rows(without["pledges.csv"])[0]["url"] == "charters/complete-charter/#HH-1"
+
+
+def test_each_charter_has_its_own_calendar_beside_the_site_and_partner_ones() -> None:
+    complete, minimal = fixture("complete-charter"), fixture("minimal-charter")
+    files = feed_files([complete, minimal], TODAY)
+    assert (b"\r\nX-WR-CALNAME:Harbour Health\\, Care & Learning Partnership: pledges\r\n"
+            in files["charters/complete-charter/pledges.ics"])
+    site = events(files["pledges.ics"])
+    assert set(events(files["charters/complete-charter/pledges.ics"])) == {
+        uid for uid in site if "complete-charter" in uid}
+    assert events(files["charters/minimal-charter/pledges.ics"]) == {}
+
+
 # --- feed_files and golden files --------------------------------------------------------------
 
 def test_feed_files_lists_every_feed_in_path_order() -> None:
     files = feed_files([fixture("complete-charter"), fixture("minimal-charter")], TODAY)
     partners = ["first-org", "harbour-college", "lighthouse-care", "quay-hospital", "second-org"]
     expected = ["charters.json", "pledges.csv", "pledges.ics", SCHEMA_PATH] + [
-        f"partners/{p}/pledges.{ext}" for p in partners for ext in ("csv", "ics")]
+        f"partners/{p}/pledges.{ext}" for p in partners for ext in ("csv", "ics")] + [
+        f"charters/{c}/pledges.ics" for c in ("complete-charter", "minimal-charter")]
     assert list(files) == sorted(expected)
     assert files[SCHEMA_PATH] == (ROOT / "generator" / SCHEMA_PATH).read_bytes()
 

@@ -176,3 +176,82 @@ def test_history_takes_the_comparison_from_compare_and_changes_not_through_diff(
     assert not hasattr(generator.review.diff, "__all__")
     assert not {"CharterChange", "charter_lines", "compare_charter"} & set(
         vars(generator.review.diff))
+
+
+def raw_commit(root: Path, message: str, committer: str) -> None:
+    """Commit the index with a hand-written committer line, as any git client may write it."""
+    tree = git(root, "write-tree").strip()
+    parent = git(root, "rev-parse", "HEAD").strip()
+    text = (f"tree {tree}\nparent {parent}\nauthor Test <test@example.org> 1775000000 +0000\n"
+            f"committer {committer}\n\n{message}\n")
+    made = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=root,
+                          input=text, capture_output=True, text=True, check=True).stdout.strip()
+    git(root, "update-ref", "refs/heads/main", made)
+
+
+def stage(root: Path, old: str, new: str) -> None:
+    path = root / "charters" / "harbour.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} is not in the charter"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    git(root, "add", "-A")
+
+
+def test_a_commit_with_an_out_of_range_time_zone_is_dated_in_utc_with_a_note(repo: Path) -> None:
+    stage(repo, "owner: Registrar", "owner: Dean")
+    # 1775000000 is 2026-03-31T23:33:20Z; +2500 would make it 2026-04-02 locally.
+    raw_commit(repo, "From far away", "Test <test@example.org> 1775000000 +2500")
+    commit(repo, (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+           .replace("owner: Principal", "owner: Dean"), "After it", "2026-04-04T10:00:00+00:00")
+    history = collect(repo, Path("charters"))
+    assert history.available, history.reason
+    [note] = history.notes
+    assert note.endswith("has the committer time zone '+25:00', out of range: its date is read "
+                         "in UTC")
+    [entry] = [e for e in history.entries["harbour"] if e.subject == "From far away"]
+    assert (entry.date, entry.timestamp) == (dt.date(2026, 3, 31), "2026-03-31T23:33:20+00:00")
+    dates = last_changed(history, "harbour")
+    assert (dates["HH-3"], dates["HH-2"]) == (dt.date(2026, 3, 31), dt.date(2026, 4, 4))
+
+
+def test_a_commit_whose_date_git_cannot_read_is_left_out_and_later_changes_stay(repo: Path
+                                                                                 ) -> None:
+    stage(repo, "owner: Registrar", "owner: Dean")
+    raw_commit(repo, "Undated", "Test <test@example.org> yesterday +0000")
+    commit(repo, (repo / "charters" / "harbour.yaml").read_text(encoding="utf-8")
+           .replace("owner: Principal", "owner: Dean"), "After it", "2026-04-04T10:00:00+00:00")
+    history = collect(repo, Path("charters"))
+    assert history.available, history.reason
+    [note] = history.notes
+    assert note.endswith("has a committer date git cannot read: its changes are not listed")
+    subjects = [e.subject for e in history.entries["harbour"]]
+    assert subjects == ["After it", "Move HH-2 | *later*", "HH-1 is at risk",
+                        "Start the harbour charter"]
+    dates = last_changed(history, "harbour")
+    assert (dates["HH-3"], dates["HH-2"]) == (dt.date(2026, 1, 10), dt.date(2026, 4, 4))
+
+
+def test_history_is_ordered_by_the_moment_of_each_commit_whatever_its_zone(repo: Path) -> None:
+    stage(repo, "owner: Registrar", "owner: Dean")
+    git(repo, "commit", "-q", "-m", "At one in London", date="2026-04-02T01:00:00+00:00")
+    stage(repo, "owner: Principal", "owner: Dean")
+    # Later by the clock (04:30 UTC), earlier by its local date and as text.
+    git(repo, "commit", "-q", "-m", "Late evening in Chicago", date="2026-04-01T23:30:00-05:00")
+    history = collect(repo, Path("charters"))
+    assert [e.subject for e in history.entries["harbour"]][:3] == [
+        "Late evening in Chicago", "At one in London", "Move HH-2 | *later*"]
+    assert last_changed(history, "harbour")["HH-2"] == dt.date(2026, 4, 1)
+    page = history_markdown(charter(), history)
+    assert page.index("## 2026-04-01: Late evening") < page.index("## 2026-04-02: At one")
+
+
+def test_a_file_name_with_a_newline_shifts_no_other_charter(repo: Path) -> None:
+    (repo / "charters" / "zz\n.yaml").write_text(BASE, encoding="utf-8")
+    (repo / "charters" / "other.yaml").write_text(BASE, encoding="utf-8")
+    stage(repo, "owner: Registrar", "owner: Dean")
+    git(repo, "commit", "-q", "-m", "Three files", date="2026-04-02T10:00:00+00:00")
+    history = collect(repo, Path("charters"))
+    assert history.available, history.reason
+    assert last_changed(history, "harbour")["HH-3"] == dt.date(2026, 4, 2)
+    assert last_changed(history, "harbour")["HH-1"] == dt.date(2026, 2, 20)
+    assert [e.change.kind for e in history.entries["other"]] == ["added"]

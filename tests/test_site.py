@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
+import os
 import re
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup, Tag
 from mkdocs.exceptions import Abort
 
 from conftest import ROOT, SiteBuilder, build, make_project
 from generator.source import read_all
-from generator.split import Split
 
 CHARTERS, _ = read_all([ROOT / "charters"])
 
@@ -58,12 +59,17 @@ def test_a_pledge_appears_on_the_page_of_its_maker_and_of_each_partner_it_is_mad
         example_site: Path) -> None:
     for charter in CHARTERS:
         for pledge in charter.pledges:
-            recipients = ([p.id for p in charter.partners] if "all" in pledge.to
-                          else list(pledge.to))
+            everyone = "all" in pledge.to
+            recipients = [p.id for p in charter.partners] if everyone else list(pledge.to)
             for pid in {pledge.by, *recipients}:
                 body = content(page(example_site, f"partners/{pid}"))
-                links = [a["href"] for a in body.find_all("a", href=True)]
-                assert any(h.endswith(f"charters/{charter.id}/#{pledge.id}") for h in links), (
+                links = [a["href"].replace("index.html", "")
+                         for a in body.find_all("a", href=True)]
+                # A pledge to all is listed once, on its charter, and each partner's page
+                # links there: N partners and N such pledges stay N rows, not N squared.
+                wanted = (f"charters/{charter.id}/#pledges" if everyone and pid != pledge.by
+                          else f"charters/{charter.id}/#{pledge.id}")
+                assert any(h.endswith(wanted) for h in links), (
                     f"{pledge.id} missing on partners/{pid}")
 
 
@@ -74,7 +80,8 @@ def test_made_and_received_sections_hold_the_right_pledges(example_site: Path) -
     assert "WX-005" in text(made)
     assert "WX-007" in text(made)
     assert "WX-002" in text(received)   # to the university by name
-    assert "WX-001" in text(received)   # to all
+    assert "WX-001" not in text(received)  # to all: counted under the charter instead
+    assert "1 pledge to all partners" in text(body)
     assert "WX-005" not in text(received)  # its own pledge to all is not owed to itself
     assert "RF-1" not in text(received)  # 'all' means the partners of that charter only
 
@@ -165,46 +172,13 @@ def test_no_page_loads_anything_from_another_host(example_site: Path) -> None:
         assert "@import url(http" not in css.read_text(encoding="utf-8")
 
 
-needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                                reason="pages are converted in a second process only by fork")
-
-
-class _Patient(Split):
-    """The second process converts every page before the build asks for any."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self._child is not None:
-            self._child.process.join(60)
-            assert not self._child.process.is_alive(), "the second process is stuck"
-
-
-def _converted_in_child(text: str) -> tuple[str, str]:
-    found = re.search(r"charters: (\d+) of (\d+) pages converted in a second process", text)
-    assert found is not None, text
-    return found[1], found[2]
-
-
 def test_the_same_charters_and_date_build_byte_identical_html(
-        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
-    # Rendered, and every generated page converted, in second processes where the platform
-    # can fork; all in the build's own process the second time.
-    monkeypatch.setattr("generator.plugin.Split", _Patient)
     first = site_builder()
-    if "fork" in multiprocessing.get_all_start_methods():
-        assert "rendered in a second process" in caplog.text
-        converted, pages = _converted_in_child(caplog.text)
-        assert converted == pages
-        assert int(pages) > 10
     first_files = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
     shutil.rmtree(first.parent)  # the second build starts from nothing, like a fresh clone
-    caplog.clear()
-    again = site_builder(parallel=False)
-    assert "rendered on demand" in caplog.text
-    assert "converted in a second process" not in caplog.text
+    again = site_builder()
     again_files = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first_files.keys() == again_files.keys()
     # sitemap.xml.gz carries gzip's own timestamp: what MkDocs stamps, not what we render.
@@ -213,114 +187,29 @@ def test_the_same_charters_and_date_build_byte_identical_html(
     assert differing == []
 
 
-@needs_fork
-def test_with_one_core_the_pages_are_all_converted_in_the_build(
-        site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
-    site_builder()
-    assert "rendered in a second process" in caplog.text
-    assert "converted in a second process" not in caplog.text
+def test_a_build_starts_no_process_and_leaves_nothing_in_the_temporary_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the build started a process")
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    monkeypatch.setattr(os, "fork", refuse)
+    monkeypatch.setattr(multiprocessing.Process, "start", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    site = build(make_project(tmp_path / "project"))
+    assert (site / "charters" / "riverside-food-poverty" / "index.html").is_file()
+    assert list(temporary.iterdir()) == []
 
 
-LOGGING_EXTENSION = """
-import logging
-from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
-
-
-class Log(Preprocessor):
-    def __init__(self, md, level):
-        super().__init__(md)
-        self.level = level
-
-    def run(self, lines):
-        logging.getLogger("mkdocs.test").log(self.level, "converting %s", lines[0])
-        return lines
-
-
-class LoggingExtension(Extension):
-    def __init__(self, **kwargs):
-        self.config = {"level": [20, "level"]}
-        super().__init__(**kwargs)
-
-    def extendMarkdown(self, md):
-        md.preprocessors.register(Log(md, self.getConfig("level")), "test-log", 100)
-
-
-def makeExtension(**kwargs):
-    return LoggingExtension(**kwargs)
-"""
-
-
-def _logged_build(folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-                  *, charters: dict[str, str] | None = None, level: int = logging.INFO,
-                  hook: bool = False, parallel: bool = True) -> tuple[list[str], str]:
-    """Build a project whose Markdown extension logs each conversion; what it logged, sorted,
-    and the build's error if it failed (strict)."""
-    monkeypatch.syspath_prepend(str(folder))
-    (folder / "logging_ext.py").parent.mkdir(parents=True, exist_ok=True)
-    (folder / "logging_ext.py").write_text(LOGGING_EXTENSION, encoding="utf-8")
-    config_file = make_project(folder / "project", charters, {"parallel": parallel})
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["markdown_extensions"].append({"logging_ext": {"level": level}})
-    if hook:
-        (config_file.parent / "hooks.py").write_text(
-            "def on_page_markdown(markdown, **kwargs):\n"
-            "    return markdown + '\\n\\nChanged by a hook.\\n'\n", encoding="utf-8")
-        config["hooks"] = ["hooks.py"]
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    caplog.clear()
-    error = ""
-    try:
-        build(config_file)
-    except Abort as e:
-        error = str(e)
-    logged = sorted(r.getMessage() for r in caplog.records if r.name == "mkdocs.test")
-    return logged, error
-
-
-@needs_fork
-def test_a_page_converted_in_the_second_process_logs_and_warns_as_if_converted_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
-    charter = (ROOT / "charters" / "riverside-food-poverty.yaml").read_text(encoding="utf-8")
-    charter = charter.replace("summary: |\n", "summary: |\n  See [the plan](#no-such-part).\n")
-    charters = {"riverside-food-poverty.yaml": charter}
-    here, here_error = _logged_build(tmp_path / "here", monkeypatch, caplog, charters=charters,
-                                     level=logging.WARNING, parallel=False)
-    monkeypatch.setattr("generator.plugin.Split", _Patient)
-    there, there_error = _logged_build(tmp_path / "there", monkeypatch, caplog,
-                                       charters=charters, level=logging.WARNING)
-    converted, pages = _converted_in_child(caplog.text)
-    assert converted == pages
-    # Each page's warning once, as in one process, and counted by --strict alike.
-    assert there == here
-    assert len(here) > int(pages)
-    assert re.fullmatch(r"Aborted with \d+ warnings in strict mode!", there_error)
-    assert there_error == here_error
-    # Its links and anchors are checked too.
-    assert ("Doc file 'charters/riverside-food-poverty/index.md' contains a link "
-            "'#no-such-part', but there is no such anchor on this page.") in caplog.text
-
-
-@needs_fork
-def test_markdown_another_plugin_changed_is_converted_again_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.charters")
-    here, _ = _logged_build(tmp_path / "here", monkeypatch, caplog, hook=True, parallel=False)
-    monkeypatch.setattr("generator.plugin.Split", _Patient)
-    there, _ = _logged_build(tmp_path / "there", monkeypatch, caplog, hook=True)
-    converted, pages = _converted_in_child(caplog.text)
-    assert (converted, int(pages) > 10) == ("0", True)
-    assert there == here  # what the unused conversions logged is not shown
-    page = BeautifulSoup((tmp_path / "there" / "project" / "site" / "charters"
-                          / "riverside-food-poverty" / "index.html").read_text(encoding="utf-8"),
-                         "html.parser")
-    assert "Changed by a hook." in page.get_text()
+def test_the_parallel_option_is_accepted_and_ignored(
+        site_builder: SiteBuilder, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.charters")
+    site = site_builder(parallel=True)
+    assert (site / "pledges" / "index.html").is_file()
+    assert "the 'parallel' option is ignored" in caplog.text
 
 
 def test_a_date_input_is_required_to_be_a_date(site_builder: SiteBuilder,
@@ -364,13 +253,11 @@ def test_pictures_on_the_page_show_names_exactly_as_typed(example_site: Path) ->
         assert svg.find(["em", "strong", "a", "code"]) is None, "Markdown reached into an SVG"
 
 
-@pytest.mark.parametrize("parallel", [True, False])
 def test_a_page_with_live_markup_is_never_published(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, parallel: bool) -> None:
-    # Checked in a second process or this one, every page is judged before any is written.
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from conftest import build, make_project
 
-    config = make_project(tmp_path / "project", plugin_options={"parallel": parallel})
+    config = make_project(tmp_path / "project")
     (config.parent / "docs" / "raw.md").write_text(
         "# Raw\n\n<img src=x onerror=alert(1)>\n", encoding="utf-8")
     (config.parent / "docs" / "also.md").write_text(
@@ -380,40 +267,32 @@ def test_a_page_with_live_markup_is_never_published(
     assert "charters: refusing to publish live markup" in caplog.text
     named = ["\nraw.md: it holds event attribute in <img>" in caplog.text,
              "\nalso.md: it holds 'javascript:alert(1)' link in <a>" in caplog.text]
-    # Checked in a child, every page is named; checked here, the build stops at the first.
-    assert all(named) if parallel else any(named), caplog.text
-    written = [p for p in (config.parent / "site").rglob("*") if p.is_file()]
+    assert any(named), caplog.text  # the build stops at the first, before writing any page
+    written = [p for p in (config.parent / "site").rglob("*.html")]
     assert written == []
 
 
-@pytest.mark.parametrize("parallel", [True, False])
 def test_a_warning_while_reading_the_charters_counts_in_strict_mode(
-        site_builder: SiteBuilder, caplog: pytest.LogCaptureFixture, parallel: bool) -> None:
-    # Read in a second process or this one, the build logs it and --strict refuses the site.
+        site_builder: SiteBuilder, caplog: pytest.LogCaptureFixture) -> None:
     with pytest.raises(Abort, match=r"Aborted with 1 warnings in strict mode"):
-        site_builder(history=True, parallel=parallel)  # a temporary folder: not in git
+        site_builder(history=True)  # a temporary folder: not in git
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warning.name == "mkdocs.plugins.charters"
     assert warning.getMessage().startswith("charters: history is unavailable: ")
 
 
-@pytest.mark.parametrize("parallel", [True, False])
 def test_a_rendering_bug_fails_the_build_and_names_the_page(
         site_builder: SiteBuilder, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture, parallel: bool) -> None:
-    # Validated charters cannot make rendering fail; if a bug does, in either process, the
-    # build stops with the page and the cause rather than publishing a site without it.
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Validated charters cannot make rendering fail; if a bug does, the build stops with the
+    # page and the cause rather than publishing a site without it.
     from generator import render
 
-    def broken(*args: object) -> str:
+    def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("a bug in the partner table")
 
-    if parallel and "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("this platform renders in the build's own process")
     monkeypatch.setattr(render, "pledge_table", broken)
-    with pytest.raises(Abort if parallel else RuntimeError):
-        site_builder(parallel=parallel)
-    assert "Error reading page 'partners/city-public-health/index.md'" in caplog.text
+    with pytest.raises(Abort):
+        site_builder()
+    assert "rendering partners/city-public-health/index.md failed" in caplog.text
     assert "a bug in the partner table" in caplog.text
-    if parallel:
-        assert "charters: rendering partners/city-public-health/index.md failed" in caplog.text

@@ -25,7 +25,8 @@ def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_the_workflow_reviews_pull_requests_and_publishes_main() -> None:
     data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    assert set(data[True]) == {"pull_request", "push", "workflow_dispatch"}  # YAML 1.1: on = True
+    assert set(data[True]) == {"pull_request", "push", "schedule", "workflow_dispatch"}  # on=True
+    assert data[True]["schedule"] == [{"cron": "30 5 * * *"}]  # daily: overdue follows the date
     assert data[True]["push"] == {"branches": ["main"]}
     review, publish = data["jobs"]["review"], data["jobs"]["publish"]
     assert review["permissions"] == {"contents": "read", "pull-requests": "write"}

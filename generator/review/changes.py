@@ -17,14 +17,19 @@ from generator.review.compare import (
     FieldChange,
     ItemChange,
     MetricChange,
+    PartnerChange,
     PledgeChange,
+    SignOff,
     Value,
 )
 from generator.text import inline
 
+# The field names history pages have always shown; the "changed since signed" labels and the
+# sign-off list use `compare.label`, which says "due date" where these say "due".
 _LABELS = {"by": "made by", "to": "made to", "statement": "vision", "review_by": "review by",
            "target_date": "target date"}
 _PROSE = ("text", "summary", "statement")
+REWRITES = "rewrites recorded history"
 
 
 def _shown(value: Value) -> str:
@@ -68,49 +73,66 @@ def _nested(head: str, lines: Iterable[str]) -> list[str]:
     return [f"- {head}", *(f"    - {line}" for line in lines)]
 
 
-def _pledge_lines(p: PledgeChange) -> list[str]:
+def _who(signoff: tuple[str, ...], show: bool) -> str:
+    return f" · sign-off: {', '.join(inline(p) for p in signoff)}" if show else ""
+
+
+def _pledge_lines(p: PledgeChange, show: bool = False) -> list[str]:
     name = f"pledge **{inline(p.id)}**"
     if p.kind != "changed":
-        return [f"- {name} {p.kind} (by {inline(p.by)}, to {_shown(p.to)}): {inline(p.text)}"]
+        return [f"- {name} {p.kind} (by {inline(p.by)}, to {_shown(p.to)}): {inline(p.text)}"
+                f"{_who(p.signoff, show)}"]
     lines = [field_line(f) for f in p.fields]
     if p.old_id is not None:
         lines.insert(0, f"id changed {inline(p.old_id)} → {inline(p.id)}")
-    return _nested(f"{name} changed", lines)
+    return _nested(f"{name} changed{_who(p.signoff, show)}", lines)
 
 
-def _metric_lines(m: MetricChange) -> list[str]:
+def _metric_lines(m: MetricChange, show: bool = False) -> list[str]:
     name = f"metric **{inline(m.id)}** ({inline(m.name)})"
     lines = [field_line(f) for f in m.fields]
     lines += [f"new measurement: {x.date.isoformat()}: {x.value:g}" for x in m.new_measurements]
-    lines += [f"measurement removed: {x.date.isoformat()}: {x.value:g}"
+    lines += [f"measurement **changed**: {x.date.isoformat()}: {x.old:g} → {x.new:g} ({REWRITES})"
+              for x in m.changed_measurements]
+    lines += [f"measurement removed: {x.date.isoformat()}: {x.value:g} ({REWRITES})"
               for x in m.removed_measurements]
-    return _nested(f"{name} {m.kind}", lines) if lines else [f"- {name} {m.kind}"]
+    head = f"{name} {m.kind}{_who(m.signoff, show)}"
+    return _nested(head, lines) if lines else [f"- {head}"]
 
 
-def _item_lines(what: str, items: Sequence[ItemChange]) -> list[str]:
+def _partner_lines(p: PartnerChange, show: bool = False) -> list[str]:
+    head = f"partner **{inline(p.name)}** ({inline(p.id)}) {p.kind}{_who(p.signoff, show)}"
+    return _nested(head, map(field_line, p.fields)) if p.fields else [f"- {head}"]
+
+
+def _item_lines(what: str, items: Sequence[ItemChange], show: bool = False) -> list[str]:
     out = []
     for i in items:
         text = (word_diff(i.old or "", i.new or "") if i.kind == "edited"
                 else inline(i.new if i.kind == "added" else i.old))
-        out.append(f"- {what} {i.kind}: {text}")
+        out.append(f"- {what} {i.kind}: {text}{_who(i.signoff, show)}")
     return out
+
+
+def _sections(change: CharterChange, show: bool) -> list[tuple[str, list[str]]]:
+    """The change's lines grouped by the section of the charter they belong to."""
+    return [
+        ("Charter", [f"- {field_line(f)}{_who(f.signoff, show)}" for f in change.fields]),
+        ("Partners", [line for p in change.partners for line in _partner_lines(p, show)]),
+        ("Vision and outcomes", _item_lines("vision outcome", change.outcomes, show)),
+        ("Principles", _item_lines("principle", change.principles, show)),
+        ("Rules of engagement", _item_lines("rule of engagement", change.rules_of_engagement,
+                                            show)),
+        ("Engagement", _item_lines("engagement mechanism", change.mechanisms, show)
+         + _item_lines("engagement link", change.links, show)),
+        ("Pledges", [line for p in change.pledges for line in _pledge_lines(p, show)]),
+        ("Metrics", [line for m in change.metrics for line in _metric_lines(m, show)]),
+    ]
 
 
 def charter_lines(change: CharterChange) -> list[str]:
     """The Markdown bullet list of everything that changed in one charter."""
-    out = [f"- {field_line(f)}" for f in change.fields]
-    for p in change.partners:
-        head = f"partner **{inline(p.name)}** ({inline(p.id)}) {p.kind}"
-        out += _nested(head, map(field_line, p.fields)) if p.fields else [f"- {head}"]
-    out += _item_lines("vision outcome", change.outcomes)
-    out += _item_lines("principle", change.principles)
-    out += _item_lines("rule of engagement", change.rules_of_engagement)
-    out += _item_lines("engagement mechanism", change.mechanisms)
-    for pledge in change.pledges:
-        out += _pledge_lines(pledge)
-    for metric in change.metrics:
-        out += _metric_lines(metric)
-    return out
+    return [line for _, lines in _sections(change, False) for line in lines]
 
 
 def _where(change: CharterChange) -> str:
@@ -128,22 +150,49 @@ def to_markdown(changes: ChangeSet) -> str:
     return _summary(changes).replace("@", "@\u2060")
 
 
+def handles(handles: Sequence[str]) -> str:
+    """Reviewer handles as a list in words."""
+    return ", ".join(inline(h) for h in handles)
+
+
+def sign_off_line(s: SignOff) -> str:
+    """One partner who must approve: name, id and lead, the handles that count, and what for."""
+    lead = f"; {inline(s.lead)}" if s.lead else ""
+    if s.reviewers:
+        who = f"approved by one of {handles(s.reviewers)}"
+    elif s.stand_in and s.approvers:
+        who = (f"declares no reviewers, so the hub partner {inline(s.stand_in)} approves in its "
+               f"place: one of {handles(s.approvers)}")
+    else:
+        who = ("declares no reviewers and no hub partner can stand in: add `reviewers:` for it "
+               "in charters/partners.yaml")
+    return (f"- **{inline(s.name)}** ({inline(s.partner)}{lead}): {who}. "
+            f"For: {'; '.join(inline(c) for c in s.changes)}")
+
+
 def _summary(changes: ChangeSet) -> str:
     if not changes.charters:
         return "# Charter changes\n\nNo charter changes.\n"
     out = ["# Charter changes", ""]
+    rewritten = [(c, m) for c in changes.charters for m in c.metrics if m.rewrites_history]
+    if rewritten:
+        out += ["> **Warning: this change rewrites recorded history.** A measurement already "
+                "recorded is changed or removed in "
+                + "; ".join(f"{inline(c.title)}, metric {inline(m.id)}" for c, m in rewritten)
+                + ". Every partner must agree.", ""]
     for c in changes.charters:
-        lines = charter_lines(c) or ["- no change to the content"]
-        out += [f"## {inline(c.title)}", "", _where(c), "", *lines, ""]
-    out += ["## Who must sign off", ""]
-    owed = [c for c in changes.charters if c.sign_off]
-    if not owed:
-        out += ["No pledge changed, so no partner's sign-off is required.", ""]
-    for c in owed:
-        out += [f"### {inline(c.title)}", ""]
-        out += [f"- **{inline(s.name)}**{f' ({inline(s.lead)})' if s.lead else ''}: "
-                f"{', '.join(inline(p) for p in s.pledges)}" for s in c.sign_off]
-        out.append("")
+        out += [f"## {inline(c.title)}", "", _where(c), ""]
+        shown = [(title, lines) for title, lines in _sections(c, True) if lines]
+        if not shown:
+            out += [f"- no change to the content · sign-off: "
+                    f"{', '.join(inline(p) for p in c.signoff)}", ""]
+        for title, lines in shown:
+            out += [f"### {title}", "", *lines, ""]
+    out += ["## Who must sign off", "",
+            "Each partner below approves this pull request through one of the handles shown; "
+            "`charters signoff` checks that every one of them has.", ""]
+    for c in changes.charters:
+        out += [f"### {inline(c.title)}", "", *map(sign_off_line, c.sign_off), ""]
     return "\n".join(out)
 
 

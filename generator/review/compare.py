@@ -1,18 +1,38 @@
-"""What a change to the charters means: pledges, metrics and partners compared field by field.
+"""What a change to the charters means, section by section, and whose sign-off each part needs.
 
 Pure: charters in, a ChangeSet out. `changes` renders it and `diff` reads the charters from git.
+
+The sign-off rule, the one `docs/review-workflow.md` states:
+
+- a pledge needs its maker and every partner it is made to (every partner of the charter when
+  it is made to `all`), before the change and after it;
+- a partner's own entry (name, sector, lead, reviewers, signature) needs that partner;
+- a recorded measurement rewritten or removed needs every partner, and is flagged;
+- everything else is shared (title, summary, hub, stage, dates, vision and outcomes,
+  principles, rules of engagement, engagement, metrics, assessments, partners joining or
+  leaving, the order of entries, a charter added, removed or renamed) and needs every partner:
+  every partner the charter names before or after the change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from generator.model import Charter, Measurement, Metric, Partner, Pledge
 
 Value = str | float | int | tuple[str, ...] | None
+
+# Field names in words, for the comment, the history page and the "changed since signed" list.
+LABELS = {"by": "made by", "to": "made to", "statement": "vision", "review_by": "review by",
+          "target_date": "target date", "due": "due date", "signed": "signature"}
+
+
+def label(field: str) -> str:
+    """A field's name in words: `target_date` is "target date"."""
+    return LABELS.get(field, field.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -26,12 +46,20 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class CharterField(FieldChange):
+    """A change to a field of the charter itself, with the partners who must agree to it."""
+
+    signoff: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ItemChange:
     """An entry of a list of texts (principles, rules, outcomes) added, removed or edited."""
 
     kind: str  # added | removed | edited
     old: str | None
     new: str | None
+    signoff: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,10 +71,20 @@ class PledgeChange:
     to: tuple[str, ...]
     text: str
     fields: tuple[FieldChange, ...] = ()
+    signoff: tuple[str, ...] = ()
 
 
 # A pledge's change with its old and new version, which say who must sign it off.
 _Found = tuple[PledgeChange, Pledge | None, Pledge | None]
+
+
+@dataclass(frozen=True)
+class MeasurementChange:
+    """A recorded value replaced by another for the same date: history rewritten."""
+
+    date: dt.date
+    old: float
+    new: float
 
 
 @dataclass(frozen=True)
@@ -57,6 +95,9 @@ class MetricChange:
     fields: tuple[FieldChange, ...] = ()
     new_measurements: tuple[Measurement, ...] = ()
     removed_measurements: tuple[Measurement, ...] = ()
+    changed_measurements: tuple[MeasurementChange, ...] = ()
+    rewrites_history: bool = False  # a recorded measurement changed or removed
+    signoff: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,16 +106,24 @@ class PartnerChange:
     id: str
     name: str
     fields: tuple[FieldChange, ...] = ()
+    signoff: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class SignOff:
-    """A partner who must agree, and why: the changed pledges it makes or receives."""
+    """A partner who must agree, why (the changes it must agree to), and who may approve.
+
+    `approvers` are the handles whose approval counts for it: its own `reviewers`, or, when it
+    declares none, the hub partner's (`stand_in` then names the hub).
+    """
 
     partner: str
     name: str
     lead: str | None
-    pledges: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    changes: tuple[str, ...]
+    stand_in: str | None = None
+    approvers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,21 +133,24 @@ class CharterChange:
     title: str
     old_path: str | None
     new_path: str | None
-    fields: tuple[FieldChange, ...] = ()
+    fields: tuple[CharterField, ...] = ()
     outcomes: tuple[ItemChange, ...] = ()
     principles: tuple[ItemChange, ...] = ()
     rules_of_engagement: tuple[ItemChange, ...] = ()
     mechanisms: tuple[ItemChange, ...] = ()
+    links: tuple[ItemChange, ...] = ()
     partners: tuple[PartnerChange, ...] = ()
     pledges: tuple[PledgeChange, ...] = ()
     metrics: tuple[MetricChange, ...] = ()
+    signoff: tuple[str, ...] = ()  # everyone who must agree to some part of it
     sign_off: tuple[SignOff, ...] = ()
+    rewrites_history: bool = False
 
     def is_empty(self) -> bool:
         """True when nothing a reader would care about changed (comments, order of keys)."""
         return self.kind == "changed" and not any(
             (self.fields, self.outcomes, self.principles, self.rules_of_engagement,
-             self.mechanisms, self.partners, self.pledges, self.metrics))
+             self.mechanisms, self.links, self.partners, self.pledges, self.metrics))
 
 
 @dataclass(frozen=True)
@@ -124,15 +176,21 @@ def _fields(old: object, new: object, names: Iterable[str]) -> tuple[FieldChange
     return tuple(out)
 
 
-def _items(old: Sequence[str], new: Sequence[str]) -> tuple[ItemChange, ...]:
+def _shared(changes: Iterable[FieldChange], everyone: tuple[str, ...]) -> tuple[CharterField, ...]:
+    return tuple(CharterField(c.field, c.old, c.new, c.days, everyone) for c in changes)
+
+
+def _items(old: Sequence[str], new: Sequence[str],
+           everyone: tuple[str, ...]) -> tuple[ItemChange, ...]:
     """List entries added, removed, or edited in place (same position, replaced one for one)."""
     out: list[ItemChange] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if op == "replace" and i2 - i1 == j2 - j1:
-            out += [ItemChange("edited", a, b) for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
+            out += [ItemChange("edited", a, b, everyone)
+                    for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
         elif op != "equal":
-            out += [ItemChange("removed", a, None) for a in old[i1:i2]]
-            out += [ItemChange("added", None, b) for b in new[j1:j2]]
+            out += [ItemChange("removed", a, None, everyone) for a in old[i1:i2]]
+            out += [ItemChange("added", None, b, everyone) for b in new[j1:j2]]
     return tuple(out)
 
 
@@ -140,8 +198,18 @@ def _same_text(a: Pledge, b: Pledge) -> bool:
     return a.by == b.by and a.text.split() == b.text.split()
 
 
-def _pledges(old: Sequence[Pledge], new: Sequence[Pledge]) -> list[_Found]:
-    """Each pledge added, removed or changed, with its old and new version (None if absent)."""
+def _bound(charter: Charter, pledge: Pledge | None) -> list[str]:
+    """The partners one version of a pledge binds: its maker, then those it is made to."""
+    return [] if pledge is None else [pledge.by, *charter.recipients(pledge)]
+
+
+def _pledges(a: Charter, b: Charter, order: Sequence[str]) -> list[_Found]:
+    """Each pledge added, removed or changed, with its old and new version (None if absent).
+
+    Its sign-off: everyone the pledge bound before or binds after, since a receiver dropped
+    from a pledge loses the promise and must agree as much as one added.
+    """
+    old, new = a.pledges, b.pledges
     before, after = {p.id: p for p in old}, {p.id: p for p in new}
     gone = [p for p in old if p.id not in after]
     came = [p for p in new if p.id not in before]
@@ -151,77 +219,140 @@ def _pledges(old: Sequence[Pledge], new: Sequence[Pledge]) -> list[_Found]:
         if match is not None:
             renamed[p.id] = match
     names = ("by", "to", "text", "owner", "status", "due", "metrics")
+
+    def who(was: Pledge | None, now: Pledge | None) -> tuple[str, ...]:
+        return _ordered([*_bound(a, was), *_bound(b, now)], order)
+
     out: list[_Found] = []
     for p in new:
         was = before.get(p.id) or renamed.get(p.id)
         if was is None:
-            out.append((PledgeChange("added", p.id, None, p.by, p.to, p.text), None, p))
+            out.append((PledgeChange("added", p.id, None, p.by, p.to, p.text, (),
+                                     who(None, p)), None, p))
         elif (changed := _fields(was, p, names)) or was.id != p.id:
             out.append((PledgeChange("changed", p.id, was.id if was.id != p.id else None,
-                                     p.by, p.to, p.text, changed), was, p))
-    out += [(PledgeChange("removed", p.id, None, p.by, p.to, p.text), p, None)
+                                     p.by, p.to, p.text, changed, who(was, p)), was, p))
+    out += [(PledgeChange("removed", p.id, None, p.by, p.to, p.text, (), who(p, None)), p, None)
             for p in gone if p not in renamed.values()]
     return out
 
 
-def _metrics(old: Sequence[Metric], new: Sequence[Metric]) -> tuple[MetricChange, ...]:
+def _metrics(old: Sequence[Metric], new: Sequence[Metric],
+             everyone: tuple[str, ...]) -> tuple[MetricChange, ...]:
     before, after = {m.id: m for m in old}, {m.id: m for m in new}
     names = ("name", "unit", "direction", "baseline", "target", "target_date")
     out: list[MetricChange] = []
     for m in new:
         was = before.get(m.id)
         if was is None:
-            out.append(MetricChange("added", m.id, m.name, (), m.measurements))
+            out.append(MetricChange("added", m.id, m.name, (), m.measurements, signoff=everyone))
             continue
-        added = tuple(x for x in m.measurements if x not in was.measurements)
-        dropped = tuple(x for x in was.measurements if x not in m.measurements)
+        then = {x.date: x.value for x in was.measurements}
+        now = {x.date: x.value for x in m.measurements}
+        added = tuple(x for x in m.measurements if x.date not in then)
+        dropped = tuple(x for x in was.measurements if x.date not in now)
+        rewritten = tuple(MeasurementChange(x.date, then[x.date], x.value)
+                          for x in m.measurements if then.get(x.date, x.value) != x.value)
         changed = _fields(was, m, names)
-        if changed or added or dropped:
-            out.append(MetricChange("changed", m.id, m.name, changed, added, dropped))
-    out += [MetricChange("removed", m.id, m.name) for m in old if m.id not in after]
+        if changed or added or dropped or rewritten:
+            out.append(MetricChange("changed", m.id, m.name, changed, added, dropped, rewritten,
+                                    bool(dropped or rewritten), everyone))
+    out += [MetricChange("removed", m.id, m.name, (), (), m.measurements, (),
+                         bool(m.measurements), everyone)
+            for m in old if m.id not in after]
     return tuple(out)
 
 
-def _partners(old: Sequence[Partner], new: Sequence[Partner]) -> tuple[PartnerChange, ...]:
+def _partners(old: Sequence[Partner], new: Sequence[Partner],
+              everyone: tuple[str, ...]) -> tuple[PartnerChange, ...]:
     before, after = {p.id: p for p in old}, {p.id: p for p in new}
     out: list[PartnerChange] = []
     for p in new:
         was = before.get(p.id)
         if was is None:
-            out.append(PartnerChange("joined", p.id, p.name))
+            out.append(PartnerChange("joined", p.id, p.name, (), everyone))
         elif changed := _fields(was, p, ("name", "sector", "lead", "signed", "reviewers")):
-            out.append(PartnerChange("changed", p.id, p.name, changed))
-    out += [PartnerChange("left", p.id, p.name) for p in old if p.id not in after]
+            out.append(PartnerChange("changed", p.id, p.name, changed, (p.id,)))
+    out += [PartnerChange("left", p.id, p.name, (), everyone) for p in old if p.id not in after]
     return tuple(out)
 
 
-def _bound(charter: Charter, pledge: Pledge | None) -> list[str]:
-    """The partners one version of a pledge binds: its maker, then those it is made to."""
-    return [] if pledge is None else [pledge.by, *charter.recipients(pledge)]
-
-
-def _sign_off(found: Sequence[_Found], old: Charter, new: Charter) -> tuple[SignOff, ...]:
-    """Everyone a changed pledge bound before or binds after, each once, in partner order.
-
-    A receiver dropped from a pledge loses the promise, so it must agree as much as one added.
-    """
-    people = [*new.partners, *old.partners]
-    known = {p.id: p for p in reversed(people)}  # the newer name and lead win
-    order = list(dict.fromkeys(p.id for p in people))
-    owed: dict[str, list[str]] = {}
-    for change, was, now in found:
-        for pid in [*_bound(old, was), *_bound(new, now)]:
-            owed.setdefault(pid, [])
-            if change.id not in owed[pid]:
-                owed[pid].append(change.id)
-    return tuple(SignOff(pid, known[pid].name if pid in known else pid,
-                         known[pid].lead if pid in known else None, tuple(owed[pid]))
-                 for pid in sorted(owed, key=lambda x: (order.index(x) if x in order else 1e9, x)))
+def _ordered(ids: Iterable[str], order: Sequence[str]) -> tuple[str, ...]:
+    """Each id once, in the order the partners are listed (unknown ids last, sorted)."""
+    rank: dict[str, int] = {}
+    for i, pid in enumerate(order):
+        rank.setdefault(pid, i)
+    return tuple(sorted(set(ids), key=lambda x: (rank.get(x, len(rank)), x)))
 
 
 def _outline(m: Charter) -> list[str]:
     return [f"{x.name} ({x.mode}{', ' + x.frequency if x.frequency else ''}; "
             f"with {', '.join(x.partners)})" for x in m.engagement.mechanisms]
+
+
+def _without_lines(c: Charter) -> Charter:
+    """The charter with the line numbers (where things are, not what they say) set to 0."""
+    return replace(c, path="", partners=tuple(replace(p, line=0, column=0) for p in c.partners),
+                   pledges=tuple(replace(p, line=0) for p in c.pledges),
+                   metrics=tuple(replace(m, line=0) for m in c.metrics))
+
+
+def entries(change: CharterChange) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every part of a charter's change as a short label and its sign-off, in section order.
+
+    Labels read like "WX-003 due date", "rules of engagement", "solent-nhs-trust signature".
+    """
+    if change.kind != "changed":
+        yield f"charter {change.kind}", change.signoff
+    for f in change.fields:
+        yield label(f.field), f.signoff
+    for p in change.partners:
+        what = ", ".join(label(f.field) for f in p.fields) if p.fields else p.kind
+        yield f"{p.id} {what}", p.signoff
+    for section, items in (("vision outcomes", change.outcomes), ("principles", change.principles),
+                           ("rules of engagement", change.rules_of_engagement),
+                           ("engagement mechanisms", change.mechanisms),
+                           ("engagement links", change.links)):
+        if items:
+            yield section, items[0].signoff  # every item of a section is shared alike
+    for pledge in change.pledges:
+        parts = ([] if pledge.old_id is None else ["id"]) + [label(f.field) for f in pledge.fields]
+        what = ", ".join(parts) if pledge.kind == "changed" else pledge.kind
+        yield f"{pledge.id} {what}", pledge.signoff
+    for m in change.metrics:
+        parts = [label(f.field) for f in m.fields]
+        parts += ["new measurement"] * bool(m.new_measurements)
+        parts += ["measurement rewritten"] * bool(m.changed_measurements)
+        parts += ["measurement removed"] * bool(m.removed_measurements and m.kind == "changed")
+        what = ", ".join(parts) if m.kind == "changed" else m.kind
+        yield f"metric {m.id} {what}", m.signoff
+
+
+def _sign_off(change: CharterChange, old: Charter, new: Charter) -> tuple[SignOff, ...]:
+    """Everyone some part of the change needs, with the changes and who may approve for them.
+
+    Reviewers come from the charter before the change where the partner was in it, so a pull
+    request cannot name its own author as a partner's reviewer and approve for that partner.
+    """
+    trusted = {p.id: p for p in [*new.partners, *old.partners]}  # the older version wins
+    newer = {p.id: p for p in [*old.partners, *new.partners]}  # the newer name and lead win
+    hub_id = old.hub or new.hub
+    hub = trusted.get(hub_id)
+    owed: dict[str, list[str]] = {}
+    for what, who in entries(change):
+        for pid in who:
+            owed.setdefault(pid, [])
+            if what not in owed[pid]:
+                owed[pid].append(what)
+    out = []
+    for pid in _ordered(owed, [p.id for p in [*new.partners, *old.partners]]):
+        partner, shown = trusted.get(pid), newer.get(pid)
+        reviewers = partner.reviewers if partner else ()
+        stand_in = hub_id if not reviewers and hub is not None and pid != hub_id else None
+        approvers = reviewers or (hub.reviewers if stand_in and hub else ())
+        out.append(SignOff(pid, shown.name if shown else pid, shown.lead if shown else None,
+                           reviewers, tuple(owed[pid]), stand_in, approvers))
+    return tuple(out)
 
 
 def compare_charter(old: Charter | None, new: Charter | None) -> CharterChange:
@@ -232,21 +363,36 @@ def compare_charter(old: Charter | None, new: Charter | None) -> CharterChange:
     a, b = old or empty, new or empty
     kind = ("added" if old is None else "removed" if new is None
             else "renamed" if a.path != b.path else "changed")
-    found = _pledges(a.pledges, b.pledges)
+    order = [p.id for p in [*b.partners, *a.partners]]
+    everyone = _ordered(order, order)
+    found = _pledges(a, b, order)
     pledges = tuple(change for change, _, _ in found)
-    fields = () if old is None or new is None else (
+    fields = () if old is None or new is None else _shared(
         _fields(a, b, ("title", "summary", "hub", "stage", "established", "review_by"))
         + _fields(a.vision, b.vision, ("statement",))
-        + (() if a.assessments == b.assessments else (FieldChange("assessments", "…", "…"),)))
-    return CharterChange(
+        + (() if a.assessments == b.assessments else (FieldChange("assessments", "…", "…"),)),
+        everyone)
+    change = CharterChange(
         kind, first.id, first.title, old.path if old else None, new.path if new else None, fields,
-        _items(a.vision.outcomes, b.vision.outcomes),
+        _items(a.vision.outcomes, b.vision.outcomes, everyone),
         _items([f"{p.title}: {p.description}" for p in a.principles],
-               [f"{p.title}: {p.description}" for p in b.principles]),
-        _items(a.rules_of_engagement, b.rules_of_engagement),
-        _items(_outline(a), _outline(b)),
-        _partners(a.partners, b.partners), pledges, _metrics(a.metrics, b.metrics),
-        _sign_off(found, a, b))
+               [f"{p.title}: {p.description}" for p in b.principles], everyone),
+        _items(a.rules_of_engagement, b.rules_of_engagement, everyone),
+        _items(_outline(a), _outline(b), everyone),
+        _items([" and ".join(x) for x in a.engagement.links],
+               [" and ".join(x) for x in b.engagement.links], everyone),
+        _partners(a.partners, b.partners, everyone), pledges,
+        _metrics(a.metrics, b.metrics, everyone))
+    if (old is not None and new is not None and change.is_empty()
+            and _without_lines(a) != _without_lines(b)):
+        # Something no section names changed (the order of partners, pledges or metrics):
+        # still a change, and still everyone's, never "nothing changed".
+        change = replace(change, fields=(CharterField("order", "…", "…", None, everyone),))
+    who = (everyone if kind != "changed" else
+           _ordered((pid for _, ids in entries(change) for pid in ids), order))
+    change = replace(change, signoff=who,
+                     rewrites_history=any(m.rewrites_history for m in change.metrics))
+    return replace(change, sign_off=_sign_off(change, a, b))
 
 
 def _likeness(a: Charter, b: Charter) -> float:

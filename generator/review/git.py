@@ -57,20 +57,32 @@ def merge_base(repo: Path, one: str, two: str) -> str | None:
         return None
 
 
-def list_files(repo: Path, commit: str, folder: str) -> list[str]:
-    """Paths (from the repository root) of the files directly inside `folder` at `commit`."""
+def list_files(repo: Path, commit: str, folder: str) -> dict[str, str]:
+    """The files directly inside `folder` at `commit`: path from the root to the blob's hash."""
     prefix = f"{folder.rstrip('/')}/" if folder not in ("", ".") else ""
-    out = run(repo, "ls-tree", "-z", "--name-only", commit, "--", prefix or ".")
-    names = [name for name in out.split("\0") if name]
-    return sorted(n for n in names if n.startswith(prefix) and "/" not in n[len(prefix):])
+    out = run(repo, "ls-tree", "-z", "--full-tree", commit, "--", prefix or ".")
+    found: dict[str, str] = {}
+    # "<mode> <type> <hash>\t<path>" ended by NUL: a path may hold any other byte, newlines too.
+    for entry in out.split("\0"):
+        info, _, name = entry.partition("\t")
+        fields = info.split(" ")
+        if len(fields) == 3 and fields[1] == "blob" and name.startswith(prefix) \
+                and "/" not in name[len(prefix):]:
+            found[name] = fields[2]
+    return dict(sorted(found.items()))
 
 
-def read_blobs(repo: Path, names: Iterable[str]) -> dict[str, bytes | None]:
-    """Read many objects (`REV:path` or blob hashes) through one `git cat-file --batch`."""
-    wanted = list(dict.fromkeys(names))
+def read_blobs(repo: Path, hashes: Iterable[str]) -> dict[str, bytes | None]:
+    """Read many blobs, named by their hashes, through one `git cat-file --batch`.
+
+    Only hashes go in: `cat-file --batch` reads one name a line, and a path may hold a newline.
+    """
+    wanted = list(dict.fromkeys(hashes))
     if not wanted:
         return {}
-    request = "".join(f"{name}\n" for name in wanted).encode("utf-8")
+    if any(not name or set(name) - set("0123456789abcdef") for name in wanted):
+        raise ValueError("read_blobs takes object hashes, not revisions or paths")
+    request = "".join(f"{name}\n" for name in wanted).encode("ascii")
     try:
         done = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, env=_env(), input=request,
                               capture_output=True, check=False)

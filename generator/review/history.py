@@ -9,12 +9,14 @@ dates: the clock is never read, so a build is the same wherever and whenever it 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import GitError
 from generator.model import Charter
+from generator.registry import FILE_NAME, Registry, is_registry, parse_registry
 from generator.review import git
 from generator.review.changes import charter_lines
 from generator.review.compare import CharterChange, compare_charter
@@ -23,6 +25,7 @@ from generator.text import inline
 
 _NO_BLOB = "0" * 40
 _HEX = "0123456789abcdef"
+_ZONE = re.compile(r"([+-])([0-9]{2}):([0-9]{2})\Z")  # the end of %cI
 SHALLOW = ("the repository is a shallow clone, so the dates of older changes are not known; "
            "fetch the full history (actions/checkout with fetch-depth: 0, "
            "or git fetch --unshallow)")
@@ -53,24 +56,25 @@ class History:
 @dataclass
 class _Commit:
     short: str
-    when: dt.datetime
+    when: dt.datetime | None  # None when git cannot read the committer date
     subject: str
     files: list[tuple[str, str | None, str, str | None]]  # old blob, old path, new blob, new path
 
 
-def _log(root: Path, folder: str) -> list[_Commit]:
+def _log(root: Path, folder: str) -> tuple[list[_Commit], list[str]]:
     # Every field and path ends in NUL, the one byte a commit message or a path cannot hold, so
     # a subject can say anything and paths come unquoted. --no-abbrev also lengthens %h.
     out = git.run(root, "log", "--reverse", "--raw", "-z", "--no-abbrev", "-M", "--no-color",
-                  "--format=%H%x00%cI%x00%s", "--", f"{folder}/" if folder else ".")
+                  "--format=%H%x00%ct%x00%cI%x00%s", "--", f"{folder}/" if folder else ".")
     tokens = out.split("\0")
     commits: list[_Commit] = []
+    notes: list[str] = []
     at = 0
     while at < len(tokens) and tokens[at]:
-        full, when, subject = tokens[at:at + 3]
-        if set(full) - set(_HEX):
+        full, seconds, iso, subject = tokens[at:at + 4]
+        if len(full) != 40 or set(full) - set(_HEX):
             raise ValueError(f"`git log` gave {full[:40]!r} where a commit hash belongs")
-        at += 3
+        at += 4
         files = []
         # Raw lines follow the subject (the first after a newline); a merge commit has none.
         while at < len(tokens) and tokens[at].lstrip("\n").startswith(":"):
@@ -88,8 +92,33 @@ def _log(root: Path, folder: str) -> list[_Commit]:
                 old_path = new_path = paths[0]
             files.append((old, old_path if old != _NO_BLOB else None,
                           new, new_path if new != _NO_BLOB else None))
-        commits.append(_Commit(full[:7], dt.datetime.fromisoformat(when), subject, files))
-    return commits
+        when, note = _when(seconds, iso)
+        if note:
+            notes.append(f"commit {full[:7]} {note}")
+        commits.append(_Commit(full[:7], when, subject, files))
+    return commits, notes
+
+
+def _when(seconds: str, iso: str) -> tuple[dt.datetime | None, str]:
+    """The committer date of one commit, read from git's seconds and its ISO form's offset.
+
+    git keeps what a commit object says: a zone like +2500 (which `git fsck --strict` accepts)
+    is out of Python's range, and a date git cannot parse comes as empty seconds. Neither may
+    block a build; the commit's date is then read in UTC, or the commit is left out of the dates.
+    """
+    try:
+        utc = dt.datetime.fromtimestamp(int(seconds), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None, "has a committer date git cannot read: its changes are not listed"
+    zone = _ZONE.search(iso)
+    if zone is None or int(zone[2]) > 23 or int(zone[3]) > 59:
+        shown = zone[0] if zone else iso[-6:]
+        return utc, f"has the committer time zone {shown!r}, out of range: its date is read in UTC"
+    offset = dt.timedelta(hours=int(zone[2]), minutes=int(zone[3]))
+    try:
+        return utc.astimezone(dt.timezone(-offset if zone[1] == "-" else offset)), ""
+    except OverflowError:  # a moment at the very end of year 9999, pushed past it by the zone
+        return utc, "has a committer date at the end of year 9999: its date is read in UTC"
 
 
 def _charter_file(path: str | None, folder: str) -> str | None:
@@ -97,6 +126,8 @@ def _charter_file(path: str | None, folder: str) -> str | None:
     prefix = f"{folder}/" if folder else ""
     if path is None or not path.startswith(prefix) or not path.endswith(".yaml"):
         return None
+    if is_registry(path):
+        return None  # the partner registry, read as each commit leaves it
     return path if "/" not in path[len(prefix):] else None
 
 
@@ -124,36 +155,45 @@ def collect(repo_root: Path, charters_dir: Path) -> History:
         where = where if where.is_dir() else charters_dir  # relative to the working folder
         folder = where.resolve().relative_to(root.resolve()).as_posix()
         folder = "" if folder == "." else folder
-        commits = _log(root, folder)
+        commits, notes = _log(root, folder)
         blobs = git.read_blobs(root, [sha for c in commits for f in c.files
                                       for sha in (f[0], f[2]) if sha != _NO_BLOB])
     except (GitError, ValueError) as e:
         return _unavailable(f"git could not read the history: {e}")
-    return _walk(commits, blobs, folder)
+    return _walk(commits, blobs, folder, notes)
 
 
-def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str) -> History:
-    parsed: dict[tuple[str, str], Charter | None] = {}
+def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str,
+          notes: list[str]) -> History:
+    parsed: dict[tuple[str, str, bytes], Charter | None] = {}
     good: dict[str, Charter] = {}  # the last version of each path that validated
-    notes: list[str] = []
     entries: dict[str, list[Entry]] = {}
     times: dict[str, dict[str, dt.datetime]] = {}
 
-    def version(sha: str, path: str, commit: str) -> Charter | None:
-        if (sha, path) not in parsed:
+    registry_path = f"{folder}/{FILE_NAME}" if folder else FILE_NAME
+    registry: Registry | None = None  # as the commits so far leave it
+
+    def version(sha: str, path: str, commit: str, registry: Registry | None) -> Charter | None:
+        key = (sha, path, registry.digest if registry is not None else b"")
+        if key not in parsed:
             data = blobs.get(sha)
-            charter, problems = parse_charter(data, path) if data is not None else (None, [])
+            charter, problems = (parse_charter(data, path, registry) if data is not None
+                                 else (None, []))
             if problems:
                 notes.append(f"{path} at {commit} is skipped: it does not validate ({problems[0]})")
-            parsed[sha, path] = charter
-        return parsed[sha, path]
+            parsed[key] = charter
+        return parsed[key]
 
     for c in commits:
+        earlier = registry  # the version before this commit reads the registry before it
+        for _, _, new_sha, new_path in (f for f in c.files if registry_path in (f[1], f[3])):
+            data = blobs.get(new_sha) if new_path == registry_path else None
+            registry = parse_registry(data, registry_path)[0] if data is not None else None
         for old_sha, old_path, new_sha, new_path in c.files:
             old_path, new_path = _charter_file(old_path, folder), _charter_file(new_path, folder)
-            before = version(old_sha, old_path, c.short) if old_path else None
+            before = version(old_sha, old_path, c.short, earlier) if old_path else None
             before = before or (good.get(old_path) if old_path else None)
-            after = version(new_sha, new_path, c.short) if new_path else None
+            after = version(new_sha, new_path, c.short, registry) if new_path else None
             if new_path and after is None:
                 continue  # a version that does not validate: wait for the next good one
             if old_path and old_path != new_path:
@@ -166,8 +206,8 @@ def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str
             if before is not None and after is not None and before.id != after.id:
                 entries[after.id] = entries.pop(before.id, []) + entries.get(after.id, [])
                 times[after.id] = {**times.pop(before.id, {}), **times.get(after.id, {})}
-            if change.is_empty():
-                continue
+            if change.is_empty() or c.when is None:
+                continue  # a commit without a readable date still moves the versions on
             entries.setdefault(change.id, []).append(
                 Entry(c.when.date(), c.when.isoformat(), c.short, c.subject, change))
             marks = times.setdefault(change.id, {})
@@ -176,9 +216,11 @@ def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str
             for key in ["", *(p.id for p in change.pledges)]:
                 if key not in marks or marks[key] <= c.when:
                     marks[key] = c.when
+    # Newest first by the moment each commit was made, whatever its zone; git's order breaks ties.
     return History(
         True, "",
-        {cid: tuple(sorted(es, key=lambda e: e.timestamp, reverse=True))
+        {cid: tuple(sorted(reversed(es), key=lambda e: dt.datetime.fromisoformat(e.timestamp),
+                           reverse=True))
          for cid, es in sorted(entries.items())},
         {cid: {k: w.date() for k, w in sorted(marks.items())}
          for cid, marks in sorted(times.items())},

@@ -177,8 +177,8 @@ def check_charter_assessments(charter: Charter, source: bytes | None = None) -> 
             hint = suggest(a.checklist, BUILT_IN)
             report((i, "checklist"),
                    f"'{a.checklist}' is not a built-in checklist{hint}; a checklist of this "
-                   "charter's own needs a title:, for example\n"
-                   f"  - checklist: {a.checklist}\n    title: Our own questions")
+                   "charter's own needs a title: (add 'title: Our own questions' under "
+                   f"'- checklist: {a.checklist}')")
     return sorted(problems)
 
 

@@ -17,6 +17,7 @@ from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
 from generator.selfassess.questions import plural, questions
 from generator.selfassess.rating_form import pillar_fieldsets, send_form
 from generator.selfassess.responses import Response
+from generator.slots import Slots
 from generator.text import inline
 
 SCALE_WHY = (
@@ -26,14 +27,19 @@ SCALE_WHY = (
 
 
 def self_assessment_markdown(charter: Charter, responses: Sequence[Response], today: dt.date,
-                             threshold: int) -> str:
-    """The full Markdown of the charter's self-assessment page."""
+                             threshold: int, slots: Slots | None = None) -> str:
+    """The full Markdown of the charter's self-assessment page.
+
+    The form and the charts are HTML we build: with `slots` they are placed after conversion
+    (`generator.slots`), without they are written into the Markdown."""
+    slots = slots or Slots(placeholders=False)
     checklists = checklists_for(charter)
     out = [f"# Self-assessment: {inline(charter.title)}", "", *_how_to(charter, threshold)]
     for checklist in checklists:
-        out += _checklist(charter, checklist, today)
-    out += send_form(charter, checklists)
-    out += _aggregate(charter, checklists, responses, threshold)
+        out += _checklist(charter, checklist, today, slots)
+    *intro, form, _ = send_form(charter, checklists)  # its heading and words, then its HTML
+    out += [*intro, _html(slots, form), ""]
+    out += _aggregate(charter, checklists, responses, threshold, slots)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -59,7 +65,13 @@ def _how_to(charter: Charter, threshold: int) -> list[str]:
     ]
 
 
-def _checklist(charter: Charter, checklist: Checklist, today: dt.date) -> list[str]:
+def _html(slots: Slots, html: str) -> str:
+    """HTML we built, as one block: placed after conversion, or raw in the Markdown."""
+    return str(slots.block(lambda link: html, lambda: html))
+
+
+def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Slots
+               ) -> list[str]:
     out = [f"## {inline(checklist.title)}", ""]
     if checklist.intro:
         out += [inline(checklist.intro), ""]
@@ -77,12 +89,12 @@ def _checklist(charter: Charter, checklist: Checklist, today: dt.date) -> list[s
             out += ["Questions for this charter:", ""]
             out += [f"- [ ] {q}" for q in asked[pillar.id]]
             out.append("")
-        out += [pillar_fieldsets(checklist.id, pillar, label, current), ""]
+        out += [_html(slots, pillar_fieldsets(checklist.id, pillar, label, current)), ""]
     return out
 
 
 def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Sequence[Response],
-               threshold: int) -> list[str]:
+               threshold: int, slots: Slots) -> list[str]:
     out = ["## What the partnership says", "",
            f"From the response files committed in `charters/{charter.id}/assessments/`. Individual "
            f"answers are never shown: a pillar's figures count only the statements at least "
@@ -94,7 +106,7 @@ def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Seq
         if summary.round is None:
             out += ["No responses committed yet.", ""]
             continue
-        out += _summary(summary, threshold)
+        out += _summary(summary, threshold, slots)
     return out
 
 
@@ -124,7 +136,7 @@ def _table(summary: ChecklistSummary) -> str:
         *rows, "</tbody></table></div>"])
 
 
-def _summary(summary: ChecklistSummary, threshold: int) -> list[str]:
+def _summary(summary: ChecklistSummary, threshold: int, slots: Slots) -> list[str]:
     since = f", compared with round {inline(summary.previous)}" if summary.previous else ""
     out = [f"Latest round: {inline(summary.round)} "
            f"({plural(summary.respondents, 'response')}){since}.", "",
@@ -134,7 +146,7 @@ def _summary(summary: ChecklistSummary, threshold: int) -> list[str]:
         f"of 4)</figcaption>{bar_chart_svg(p, p.title)}</figure>"
         for p in summary.pillars if p.shown]
     if figures:
-        out += ['<div class="sa-charts">', *figures, "</div>", ""]
+        out += [_html(slots, "\n".join(['<div class="sa-charts">', *figures, "</div>"])), ""]
     partial = [p for p in summary.pillars if p.shown and p.left_out]
     if partial:
         out += ["Some statements are left out of the figures to protect individual answers:", ""]

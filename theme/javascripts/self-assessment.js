@@ -243,12 +243,15 @@
     setup(document);
   }
 
-  // Material's instant navigation swaps pages without a reload; document$ fires on each one.
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(run);
-  } else if (document.readyState === "loading") {
+  // Material's instant navigation swaps pages without a reload and announces each on document$;
+  // opened from disk (file://) document$ never fires, so the page also starts on
+  // DOMContentLoaded. setup marks the form it binds, so starting twice binds it once.
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", run);
   } else {
     run();
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(run);
   }
 })();
