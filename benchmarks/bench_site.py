@@ -1,220 +1,287 @@
-"""What the charters plugin costs over MkDocs building the same Markdown, and how it scales.
+"""The site build and the preview, measured against the floor: what MkDocs and Material need.
 
-For each size it generates the charters into a temporary project (a copy of this project's
-mkdocs.yml, theme/ and docs/, with a fixed build date and no git history), then times in the
-same run:
+For each size it generates charters (20 pledges each, partners drawn from a pool of 40, so
+each organisation is in many charters) into a temporary project made from this one, and
+measures in the same run:
 
-- the plugin: `mkdocs build` with the `charters` plugin, which reads, validates and renders
-  the charters into virtual pages;
-- the baseline: `mkdocs build` of the same pages written as plain Markdown files into docs/,
-  with the same mkdocs.yml less the charters plugin (same theme, extensions, CSS and scripts).
+- ours: `mkdocs build` of the project with the `charters` plugin;
+- the floor: `mkdocs build` of the same number of pages as ours publishes, each a plain 3 KB
+  Material page (a table, an admonition, a task list), with the same mkdocs.yml less the
+  plugin: same theme, extensions, search, CSS and scripts;
+- the preview: `mkdocs serve --dirty --no-strict`, as `make serve` runs it; each save changes
+  one pledge's text, and the latency is from the save to the served charter page showing it
+  (over HTTP), with the server's CPU time for that save; afterwards the search index must hold
+  the last text and none of the earlier ones;
+- what a reader downloads: the largest page and the search index.
 
-Each build is a fresh process, as `mkdocs build` is (one_build.py): start-up included, and no
-build inherits the heap or caches of the one before. --runs rounds of one build each (one
-number per size, or one for all), alternating which goes first. The table shows the best of the
-runs, their ratio, and the median of the rounds' own ratios (each round's two builds run back
-to back, so a slow spell of a shared machine that lasts longer than a round cancels out); the
-verdict needs both within the aim. The notes show, measured inside the builds themselves: the
-plugin's own time in its builds (one_build's PluginClock), the time each build's process waited
-for a CPU (what the plugin's second processes cost it on two cores), and every round, because
-the machine's speed drifts by more than the difference being measured.
+Every build is a fresh process, as `mkdocs build` is; CPU seconds (user + system, from the
+process's own resource usage) are given beside wall time, because the machine is shared, and
+the peak memory (maximum resident set). --runs rounds alternate which side goes first and the
+table shows the best of each.
 
-    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--runs 3] [--pledges 10]
-                                              [--profile] [--serial]
-
-With --serial the plugin builds with `parallel: false`, everything in the build's process: what
-the plugin costs over MkDocs on one core.
+    .venv/bin/python benchmarks/bench_site.py [--sizes 100 500] [--runs 1] [--saves 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import datetime as dt
 import json
-import logging
 import os
-import pstats
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from functools import partial
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from generate import check, generate, write
-from one_build import mkdocs_build
-from timing import best_of, timings
-
-from generator.output import write_output
-from generator.publish import build_outputs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BUILD_DATE = "2026-11-26"
-RATIO_AIM = 1.05
-SCALING_AIM = 1.1  # times linear: the 500-charter site costs at most 5.5x the 100-charter one
+PLEDGES, POOL = 20, 40
+CPU_AIM = 3.0  # ours per charter at most 3 times the floor's
+MEMORY_AIM = 3.0
+PAGE_AIM = 1 << 20  # no page over 1 MB
+INDEX_AIM = 10 << 20  # a search index under 10 MB
+LATENCY_AIM = 2.0  # median seconds from a save to the page showing it
 
 
-def _config(with_plugin: bool, parallel: bool = True) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def config(with_plugin: bool) -> dict[str, Any]:
     """This project's mkdocs.yml, pinned for benchmarking, with or without the plugin."""
-    config: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    found: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = []
-    for plugin in config.get("plugins", []):
+    for plugin in found.get("plugins", []):
         if isinstance(plugin, dict) and "charters" in plugin:
             if not with_plugin:
                 continue
-            options = dict(plugin["charters"] or {})
-            options.update(build_date=BUILD_DATE, history=False)
-            if not parallel:
-                options["parallel"] = False
-            plugin = {"charters": options}
+            plugin = {"charters": {**(plugin["charters"] or {}), "build_date": BUILD_DATE,
+                                   "history": False}}
         plugins.append(plugin)
-    config["plugins"] = plugins
-    return config
-
-
-def make_project(folder: Path, charters: dict[str, str], with_plugin: bool,
-                 parallel: bool = True) -> Path:
-    """A project in `folder`: the plugin's (charters/) or the baseline's (Markdown in docs/)."""
-    for name in ("theme", "docs"):
-        shutil.copytree(ROOT / name, folder / name)
-    charters_dir = folder / "charters"
-    write(charters_dir, charters)
+    found["plugins"] = plugins
     if not with_plugin:
-        # The very pages the plugin would add, as files MkDocs finds in docs/.
-        _, outputs = build_outputs(charters_dir, dt.date.fromisoformat(BUILD_DATE),
-                                   history=False)
-        for rel, content in outputs.items():
-            write_output(folder / "docs", rel, content)
-        shutil.rmtree(charters_dir)
-    config_file = folder / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(_config(with_plugin, parallel), sort_keys=False),
-                           encoding="utf-8")
-    return config_file
+        # The same nav, with plain pages where ours has generated ones.
+        generated = iter(f"plain/page-{n:05d}.md" for n in range(100))
+        found["nav"] = [_plain_nav(item, generated) for item in found.get("nav", [])]
+    return found
 
 
-def profile(config_file: Path, lines: int) -> None:
-    """Where the plugin build spends its time, by own time and by cumulative time."""
-    profiler = cProfile.Profile()
-    profiler.runcall(mkdocs_build, config_file)
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(lines)
-    stats.sort_stats("tottime").print_stats(lines)
+def _plain_nav(item: Any, plain: Any) -> Any:
+    if isinstance(item, dict):
+        return {k: _plain_nav(v, plain) for k, v in item.items()}
+    if isinstance(item, list):
+        return [_plain_nav(v, plain) for v in item]
+    return item if str(item).startswith("guide/") else next(plain)
 
 
-def timed_build(config_file: Path, figures: list[dict[str, Any]] | None = None, *,
-                clock: bool = False) -> None:
-    """`mkdocs build` in a fresh process (one_build.py), appending what it measured inside
-    the build to `figures`; with `clock`, that includes the plugin's own time."""
-    command = [sys.executable, str(HERE / "one_build.py"), str(config_file)]
-    if clock:
-        command.append("--clock")
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise SystemExit(f"the build of {config_file} failed:\n{result.stderr}")
-    if figures is not None:
-        figures.append(json.loads(result.stdout.splitlines()[-1]))
+PLAIN_PAGE = """# Plain page {n}
+
+A plain page of about three kilobytes, as a hand-written page of a documentation site is:
+some paragraphs, a table, an admonition and a task list, in the same theme and extensions.
+Partnerships publish what they agree, and every partner reads what it owes and is owed.
+
+| Item | Owner | Due | Status | Note |
+| --- | --- | --- | --- | --- |
+""" + "".join(f"| Item {i} | Owner {i} | 2026-0{1 + i % 9}-15 | Active | A short note on item "
+              f"{i}, with *emphasis* and `code`. |\n" for i in range(12)) + """
+!!! note "Why this page exists"
+    It is the floor: what MkDocs and Material need to build a page of this size, with the
+    search plugin reading it, so that work removed from the charter pages shows up.
+
+- [x] Agree the vision
+- [x] Write the rules of engagement
+- [ ] Record the pledges
+- [ ] Measure what the partnership delivers
+
+Closing paragraph with a [link](#plain-page-{n}) and some more words to reach three kilobytes
+of Markdown, which is about what one page of a guide holds: the reader scrolls once or twice,
+then moves on to the next page through the navigation.
+"""
+
+
+def make_project(folder: Path, charters: dict[str, str] | None, pages: int = 0) -> Path:
+    """A project in `folder`: with the plugin and `charters`, or `pages` plain pages."""
+    folder.mkdir(parents=True)
+    shutil.copytree(ROOT / "theme", folder / "theme")
+    shutil.copytree(ROOT / "docs", folder / "docs")
+    if charters is not None:
+        write(folder / "charters", charters)
+    for n in range(pages):
+        (folder / "docs" / "plain" / f"page-{n:05d}.md").parent.mkdir(exist_ok=True)
+        (folder / "docs" / "plain" / f"page-{n:05d}.md").write_text(
+            PLAIN_PAGE.replace("{n}", str(n)), encoding="utf-8")
+    cfg = config(charters is not None)
+    if charters is None:
+        cfg["validation"] = {"omitted_files": "info"}
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def measured(args: list[str], cwd: Path) -> Run:
+    """Run a command to its end: wall time, CPU time and peak memory of its process tree."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    assert process.stderr is not None
+    errors = process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed in {cwd}:\n{errors}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def build(config_file: Path) -> Run:
+    site = config_file.parent / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    return measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                     str(config_file)], config_file.parent)
+
+
+def sizes_of(site: Path) -> tuple[int, str, int]:
+    """The largest page (bytes, path) and the search index (bytes) a reader downloads."""
+    pages = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
+    largest, where = max(pages)
+    index = site / "search" / "search_index.json"
+    return largest, where, index.stat().st_size if index.exists() else 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def preview(config_file: Path, charters: dict[str, str], saves: int
+            ) -> tuple[list[float], list[float], bool]:
+    """Latency and server CPU of each save under `mkdocs serve --dirty`; search right."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a",
+         f"127.0.0.1:{port}", "-f", str(config_file)], cwd=config_file.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    latencies, cpus = [], []
+    try:
+        cid = sorted(charters)[len(charters) // 2]
+        path = config_file.parent / "charters" / f"{cid}.yaml"
+        url = f"http://127.0.0.1:{port}/charters/{cid}/"
+        text = path.read_text(encoding="utf-8")
+        marker = text.split("text: ", 1)[1].split("\n", 1)[0]
+        deadline = time.monotonic() + 1800
+        while marker.strip("'\"")[:30] not in fetch(url):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the preview never served the charter")
+            time.sleep(0.5)
+        time.sleep(2)  # let the first build's search index land
+        current = marker
+        for n in range(saves):
+            token = f"Benchmark edit number {n} of this pledge"
+            text = text.replace(current, f"'{token}'", 1)
+            current = f"'{token}'"
+            before = cpu_of(server.pid)
+            start = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            while token not in fetch(url):
+                if time.perf_counter() - start > 600:
+                    raise SystemExit("a save never reached the served page")
+                time.sleep(0.02)
+            latencies.append(time.perf_counter() - start)
+            time.sleep(1.0)  # the rest of the rebuild (search index, sitemap) finishes
+            cpus.append(cpu_of(server.pid) - before)
+        index = fetch(f"http://127.0.0.1:{port}/search/search_index.json")
+        docs = json.loads(index)["docs"] if index else []
+        texts = json.dumps(docs)
+        locations = [d["location"] for d in docs]
+        right = (f"Benchmark edit number {saves - 1}" in texts
+                 and all(f"Benchmark edit number {n} " not in texts for n in range(saves - 1))
+                 and len(locations) == len(set(locations)))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return latencies, cpus, right
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
 
 
 def main() -> int:
-    """Run the benchmark and print its figures beside their baselines."""
+    """Run the benchmark and print ours beside the floor."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
-    parser.add_argument("--pledges", type=int, default=10)
-    parser.add_argument("--runs", type=int, nargs="+", default=[3],
-                        help="rounds at each size: one number for all, or one per size")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile one plugin build of the largest size")
-    parser.add_argument("--serial", action="store_true",
-                        help="the plugin with `parallel: false`: all its work, and all of "
-                             "MkDocs', in the build's one process")
+    parser.add_argument("--runs", type=int, default=1, help="builds of each side, best kept")
+    parser.add_argument("--saves", type=int, default=5, help="edits timed in the preview")
     args = parser.parse_args()
-    if len(args.runs) not in (1, len(args.sizes)):
-        parser.error("--runs takes one number, or one per size")
-    runs = dict(zip(args.sizes, args.runs * len(args.sizes) if len(args.runs) == 1 else args.runs,
-                    strict=True))
-    started = time.perf_counter()
-    # MkDocs logs every build; keep warnings (strict mode still counts them) and drop the rest.
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
-    print(f"site build: {args.pledges} pledges per charter, build date {BUILD_DATE}, "
-          f"{'/'.join(map(str, runs.values()))} rounds, alternating, each build a fresh "
-          "`mkdocs build` process" + (", the plugin with parallel: false" if args.serial else ""))
-    print(f"  {'charters':>8} {'plugin':>9} {'baseline':>9} {'ratio':>6} {'rounds':>7} "
-          f"{'plugin/charter':>15} {'baseline/charter':>17}")
-    results: dict[int, dict[str, float]] = {}
-    notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
-        # Warm-up on a small site, so the first timed build does not pay to bring the
-        # interpreter, MkDocs and the theme into the file cache.
-        warm = generate(5, args.pledges)
-        timed_build(make_project(Path(tmp) / "warm-plugin", warm, with_plugin=True))
-        timed_build(make_project(Path(tmp) / "warm-plain", warm, with_plugin=False))
-        for size in args.sizes:
-            charters = generate(size, args.pledges)
-            check(charters)
-            plugin_cfg = make_project(Path(tmp) / f"plugin-{size}", charters, with_plugin=True,
-                                      parallel=not args.serial)
-            plain_cfg = make_project(Path(tmp) / f"plain-{size}", charters, with_plugin=False)
-            inside: dict[str, list[dict[str, Any]]] = {"plugin": [], "baseline": []}
-            times = timings(runs[size], {
-                "plugin": partial(timed_build, plugin_cfg, inside["plugin"], clock=True),
-                "baseline": partial(timed_build, plain_cfg, inside["baseline"])})
-            clocks = [figures["plugin_seconds"] for figures in inside["plugin"]]
-            # The plugin's work done all in one process, as `charters render` does it.
-            alone = best_of(runs[size], {"outputs": partial(
-                build_outputs, plugin_cfg.parent / "charters",
-                dt.date.fromisoformat(BUILD_DATE), history=False)})["outputs"]
-            best = {name: min(values) for name, values in times.items()}
-            results[size] = best
-            ratio = best["plugin"] / best["baseline"]
-            rounds = statistics.median(
-                p / b for p, b in zip(times["plugin"], times["baseline"], strict=True))
-            verdict = "ok" if max(ratio, rounds) <= RATIO_AIM else "MISSED"
-            print(f"  {size:8d} {best['plugin']:8.2f}s {best['baseline']:8.2f}s {ratio:6.3f} "
-                  f"{rounds:7.3f} {best['plugin'] / size * 1e3:13.1f}ms "
-                  f"{best['baseline'] / size * 1e3:15.1f}ms  {verdict} (aim <= {RATIO_AIM})")
-            shares = [c / t for c, t in zip(clocks, times["plugin"], strict=True)]
-            own = statistics.median(clocks)
-            share = statistics.median(shares)
-            notes.append(
-                f"  {size:8d} the plugin's time in the build's process: {own:.3f}s, "
-                f"{share:.1%} of its build (ratio it implies: {1 / (1 - share):.3f}); "
-                f"all its work in one process: {alone:.2f}s = {alone / best['baseline']:.1%} "
-                f"of the baseline")
-            waits = {name: [f["waited_for_cpu"] for f in inside[name]] for name in inside}
-            if None not in waits["plugin"] + waits["baseline"]:
-                notes.append(
-                    f"  {'':8} the build's process waited for a CPU (median): "
-                    f"{statistics.median(waits['plugin']):.3f}s with the plugin's second "
-                    f"processes, {statistics.median(waits['baseline']):.3f}s in the baseline")
-            converted = [f["converted_in_child"] for f in inside["plugin"]]
-            if None not in converted:
-                notes.append(
-                    f"  {'':8} pages converted by the plugin's second process (median): "
-                    f"{statistics.median(c[0] for c in converted):.0f} of {converted[0][1]}")
-            pairs = ", ".join(f"{p:.1f}/{b:.1f}s"
-                              for p, b in zip(times["plugin"], times["baseline"], strict=True))
-            notes.append(f"  {'':8} the rounds (plugin/baseline): {pairs}")
-        print("\n".join(notes))
-        if len(args.sizes) >= 2:
-            small, large = min(results), max(results)
-            aim = SCALING_AIM * large / small
-            for name in ("plugin", "baseline"):
-                scale = results[large][name] / results[small][name]
-                verdict = f"  {'ok' if scale <= aim else 'MISSED'} (aim <= {aim:.1f})"
-                print(f"  {name} cost {large}/{small} charters: {scale:.2f}x "
-                      f"(linear would be {large / small:.1f}x)"
-                      f"{verdict if name == 'plugin' else ''}")
-        if args.profile:
-            profile(Path(tmp) / f"plugin-{max(args.sizes)}" / "mkdocs.yml", 40)
-    print(f"(benchmark ran {time.perf_counter() - started:.0f}s)")
+    print(f"charters of {PLEDGES} pledges, partners from a pool of {POOL}; build date "
+          f"{BUILD_DATE}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    print(f"{'charters':>8} {'side':>5} {'pages':>6} {'wall':>8} {'cpu':>8} {'cpu/charter':>11} "
+          f"{'peak MB':>8} {'largest page':>13} {'search index':>13}")
+    for size in args.sizes:
+        charters = generate(size, PLEDGES, pool_size=POOL)
+        check(charters)
+        with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+            ours_cfg = make_project(Path(tmp) / "ours", charters)
+            ours = min((build(ours_cfg) for _ in range(args.runs)), key=lambda r: r.cpu)
+            site = ours_cfg.parent / "site"
+            pages = sum(1 for p in site.rglob("*.html")) - sum(
+                1 for p in (ROOT / "docs").rglob("*.md")) - 1  # less hand-written and 404
+            floor_cfg = make_project(Path(tmp) / "floor", None, pages)
+            floor = min((build(floor_cfg) for _ in range(args.runs)), key=lambda r: r.cpu)
+            figures = {"ours": (ours, sizes_of(site)),
+                       "floor": (floor, sizes_of(floor_cfg.parent / "site"))}
+            for side, (run, (largest, where, index)) in figures.items():
+                print(f"{size:8d} {side:>5} {pages:6d} {run.wall:7.2f}s {run.cpu:7.2f}s "
+                      f"{run.cpu / size * 1e3:9.1f}ms {run.peak_mb:8.0f} {largest / 1e3:11.0f}kB "
+                      f"{index / 1e6:11.2f}MB")
+            cpu_ratio, memory_ratio = ours.cpu / floor.cpu, ours.peak_mb / floor.peak_mb
+            largest, where, index = figures["ours"][1]
+            print(f"{size:8d} ratio ours/floor: cpu {cpu_ratio:.2f} (aim <= {CPU_AIM}) "
+                  f"{verdict(cpu_ratio <= CPU_AIM)}; peak memory {memory_ratio:.2f} "
+                  f"(aim <= {MEMORY_AIM}) {verdict(memory_ratio <= MEMORY_AIM)}")
+            print(f"{size:8d} largest page {where} {largest / 1e3:.0f} kB (aim <= "
+                  f"{PAGE_AIM / 1e3:.0f} kB) {verdict(largest <= PAGE_AIM)}; search index "
+                  f"{index / 1e6:.2f} MB (aim < {INDEX_AIM / 1e6:.0f} MB) "
+                  f"{verdict(index < INDEX_AIM)}")
+            if args.saves:
+                latencies, cpus, right = preview(ours_cfg, charters, args.saves)
+                median = statistics.median(latencies)
+                print(f"{size:8d} preview, save to served page: median {median:.2f}s wall, "
+                      f"{statistics.median(cpus):.2f}s cpu (aim median < {LATENCY_AIM}s) "
+                      f"{verdict(median < LATENCY_AIM)}; search index right: "
+                      f"{'yes' if right else 'NO'}")
+                print(f"{size:8d} the saves (wall/cpu): " + ", ".join(
+                    f"{w:.2f}/{c:.2f}" for w, c in zip(latencies, cpus, strict=True)))
     return 0
 
 

@@ -176,10 +176,12 @@ def charter_yaml(rng: random.Random, pool: list[tuple[str, str, str]], title: st
     return "\n".join(out) + "\n"
 
 
-def generate(count: int, pledges: int, seed: int = 2026) -> dict[str, str]:
-    """`count` charters of `pledges` pledges each, as {charter id: YAML text}."""
+def generate(count: int, pledges: int, seed: int = 2026, pool_size: int = 240
+             ) -> dict[str, str]:
+    """`count` charters of `pledges` pledges each, as {charter id: YAML text}; partners come
+    from a pool of `pool_size` organisations (a small pool: each is in many charters)."""
     rng = random.Random(seed)
-    pool = partner_pool(rng)
+    pool = partner_pool(rng, pool_size)
     charters: dict[str, str] = {}
     for n in range(count):
         place, theme = rng.choice(PLACES), rng.choice(THEMES)
@@ -217,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--pledges", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pool", type=int, default=240, help="organisations to draw from")
     args = parser.parse_args(argv)
-    charters = generate(args.count, args.pledges, args.seed)
+    charters = generate(args.count, args.pledges, args.seed, args.pool)
     check(charters)
     paths = write(args.folder, charters)
     print(f"wrote {len(paths)} valid charters of {args.pledges} pledges to {args.folder}")

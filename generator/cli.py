@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import ChartersError, Problem
+from generator.errors import ChartersError, Problem, printable
 
 DEFAULT_DIR = Path("charters")
 
@@ -25,7 +25,8 @@ def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
 
 def _print_warnings(warnings: Sequence[Problem], fmt: str) -> None:
     for w in warnings:
-        print(f"{w.path}:{w.line}:{w.column}: warning: {w.where}: {w.message}", file=sys.stderr)
+        print(printable(f"{w.path}:{w.line}:{w.column}: warning: {w.where}: {w.message}"),
+              file=sys.stderr)
         if fmt == "github":
             print(w.github().replace("::error ", "::warning ", 1))
 
@@ -61,7 +62,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     f"({', '.join(str(f) for f in files[:5])}{', ...' if len(files) > 5 else ''})")
     if responses:
         said.append(f"{len(responses)} response file{'s' * (len(responses) != 1)} valid")
-    print("; ".join(said))
+    print(printable("; ".join(said)))
     return 0
 
 
@@ -137,8 +138,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="write the site's Markdown pages to a folder",
                        description="Render every charter to the same Markdown pages the MkDocs "
-                                   "plugin publishes, for inspection or another publisher.")
-    p.add_argument("--out", type=Path, required=True, help="folder to write the pages into")
+                                   "plugin publishes, for inspection or another publisher. "
+                                   "It writes into a new or empty folder, or one it wrote "
+                                   "before, where it replaces only the files it wrote (listed "
+                                   "in DIR/.charters-render) and leaves any other file alone.")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="folder to write the pages into")
     p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
     p.add_argument("--date", type=_date, help="build date for overdue flags (default: today)")
     p.set_defaults(run=cmd_render)

@@ -15,6 +15,8 @@ def value_text(value: float, unit: str | None) -> str:
         shown = f"{value:,.2f}".rstrip("0").rstrip(".")
         if shown in ("0", "-0"):  # too small for two decimals: show what was measured
             shown = f"{value:.2g}"
+    if shown.startswith("-"):
+        shown = "−" + shown[1:]  # a minus sign, not a hyphen
     if not unit:
         return shown
     return shown + unit if unit == "%" else f"{shown} {unit}"

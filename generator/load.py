@@ -206,6 +206,10 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Problem]]:
         loader.dispose()
     if node is None:
         return None, [_problem(path, 1, 1, "file holds no YAML document")]
+    mark = node.start_mark
+    line, column = Lines(text).clamp(mark.line + 1, mark.column + 1)
+    if line != mark.line + 1:  # an empty document after '---' starts past the end of the file
+        node.start_mark = yaml.Mark(path, mark.index, line - 1, column - 1, None, 0)
     return node, []
 
 

@@ -212,6 +212,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             if file is None:
                 raise PluginError(f"charters: {page.file.src_uri} links to {path}, which is "
                                   "not generated; please report it as a bug")
+            if file is page.file and anchor:
+                return f"#{anchor}"
             url = get_relative_url(file.url, page.url)
             return f"{url}#{anchor}" if anchor else url
         return link

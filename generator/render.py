@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,10 +11,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import text
+from generator import tables, text
 from generator.formats import value_text
 from generator.model import Charter, Mechanism, Metric, Partner, Pledge
-from generator.slots import Link, Maker, Slots
+from generator.slots import Maker, Slots, figure, inline_svg
 from generator.spec import (
     IN_PERSON_MODES,
     MODE_LABELS,
@@ -24,6 +22,7 @@ from generator.spec import (
     STAGE_LABELS,
     STATUS_LABELS,
 )
+from generator.tables import Cell
 
 # Symbols sit beside the words so status never depends on colour (WCAG 1.4.1).
 STATUS_SYMBOLS = {"proposed": "○", "active": "◐", "at-risk": "⚠", "met": "✓", "missed": "✗",
@@ -118,7 +117,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGE_LABELS, SECTORS=SECTOR_LABELS,
                        MODES=MODE_LABELS, IN_PERSON_MODES=IN_PERSON_MODES,
                        TRACK_SYMBOLS=TRACK_SYMBOLS, OVERDUE_BADGE=OVERDUE_BADGE,
-                       html_escape=html.escape,
+                       html_escape=text.html,
                        text_equivalent=text_equivalent)
     return env
 
@@ -129,39 +128,18 @@ def _id(value: str) -> Markup:
     return Markup(value)
 
 
-_SVG_TEXT = re.compile(r">([^<]+)<")
-_MARKDOWN_SYNTAX = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~^=:"}
-
-
-_REFERENCE = re.compile(r"(&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
-_TO_REFERENCES = str.maketrans(_MARKDOWN_SYNTAX)
-
-
-def _protect_text(match: re.Match[str]) -> str:
-    # Character references already in the SVG stay as they are; the text around them changes.
-    parts = _REFERENCE.split(match.group(1))
-    return ">" + "".join(p if i % 2 else p.translate(_TO_REFERENCES)
-                         for i, p in enumerate(parts)) + "<"
-
-
-def inline_svg(svg: str) -> Markup:
-    """An SVG placed inside Markdown text: Markdown still reads the text between its tags, so
-    every character that could start Markdown syntax there becomes a character reference."""
-    return Markup(_SVG_TEXT.sub(_protect_text, svg))
-
-
-def figure(svg: str) -> Markup:
-    """An SVG on a line of its own. Markdown does not know <svg> as a block, so a <div> around
-    it makes the whole picture one raw HTML block that Markdown leaves alone (the templates
-    keep it at the start of a line with blank lines around; tests/test_safety.py checks)."""
-    return Markup(f'<div class="cc-figure">{svg}</div>')
-
-
 def text_equivalent(summary: str, sentences: Iterable[str]) -> Markup:
     """A picture's text equivalent, folded away under a summary (one raw HTML block)."""
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
-    return Markup(f'<details class="cc-text-equivalent"><summary>{html.escape(summary)}</summary>'
+    items = "".join(f"<li>{text.html(s)}</li>" for s in sentences)
+    return Markup(f'<details class="cc-text-equivalent"><summary>{text.html(summary)}</summary>'
                   f"<ul>{items}</ul></details>")
+
+
+def text_equivalent_of(c: Charter, pictures: Mapping[str, Callable[..., Any]]
+                       ) -> Callable[..., str]:
+    """The engagement map's text equivalent, as a block of ours (either way out)."""
+    return lambda *link: str(text_equivalent("The map in words",
+                                             pictures["engagement_text"](c)))
 
 
 def status_badge(status: str) -> Markup:
@@ -172,10 +150,7 @@ def status_badge(status: str) -> Markup:
 
 def number(value: float | None, unit: str | None = None) -> Markup:
     """A value as people write it (`generator.formats.value_text`), for Markdown."""
-    if value is None:
-        return Markup("–")
-    shown = text.inline(value_text(value, unit))
-    return Markup("−" + shown[len("&#45;"):] if shown.startswith("&#45;") else shown)
+    return Markup("–") if value is None else Markup(text.inline(value_text(value, unit)))
 
 
 @dataclass(frozen=True)
@@ -237,7 +212,9 @@ def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Out
         markdown = compiled.render(
             slots=slots, picture=functools.partial(_picture, slots, context["extras"].pictures),
             pledge_table=functools.partial(pledge_table, slots),
-            register_table=functools.partial(register_table, slots), **context)
+            register_table=functools.partial(register_table, slots),
+            pledge_block=functools.partial(pledge_block, slots),
+            table=functools.partial(tables.table, slots), **context)
         return Output(markdown, slots.made)
     return make
 
@@ -297,7 +274,9 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
     common = {"today": today, "extras": extras, "to_names": to_names,
               "status_counts": status_counts, "reaches": reaches, "measured_by": measured_by,
               "percent": percent, "off_track_metrics": off_track_metrics,
-              "pledge_block": pledge_block, "partner_link": partner_link, "pager": pager,
+              "partner_link": partner_link, "pager": pager, "partner_rows": partner_rows,
+              "mechanism_rows": mechanism_rows, "metric_rows": metric_rows,
+              "measurement_rows": measurement_rows, "text_equivalent_of": text_equivalent_of,
               "partners_of": partners_of, "charters_to_all": charters_to_all,
               "HOME_ROWS": HOME_ROWS}
     made, received, to_all, involved = by_partner(charters, rows)
@@ -377,53 +356,50 @@ def partner_link(partner: Partner, root: str) -> Markup:
     return Markup(f"[{text.inline(partner.name)}]({root}partners/{partner.id}/index.md)")
 
 
-def pledge_block(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | None,
-                 root: str, today: dt.date) -> Markup:
+def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
+                 changed: dt.date | None, root: str, today: dt.date) -> Markup:
     """One pledge on its charter's page, under a heading whose anchor is the pledge's id.
 
     Plain Python rather than a macro: a charter page has dozens of pledges, and this is the
-    hottest part of rendering (several times faster, the same escaping: ids are validated,
-    every other value goes through `text`)."""
+    hottest part of rendering. Its facts are a searchable list placed after conversion."""
     e = text.inline
     flag = OVERDUE_BADGE if overdue else ""
-    to = ("All partners" if "all" in pledge.to
-          else ", ".join(partner_link(c.partner(pid), root) for pid in pledge.to))
+    to = ([Cell("All partners")] if "all" in pledge.to else
+          [Cell(c.partner(pid).name, f"partners/{pid}/index.md") for pid in pledge.to])
     if pledge.due is None:
         due = "no due date"
     elif overdue:
-        due = f"{pledge.due} (overdue by {e((today - pledge.due).days)} days)"
+        due = f"{pledge.due} (overdue by {(today - pledge.due).days} days)"
     else:
         due = str(pledge.due)
+    items: list[tuple[str, Sequence[Cell]]] = [
+        ("By", [Cell(c.partner(pledge.by).name, f"partners/{pledge.by}/index.md")]),
+        ("To", to), ("Owner", [Cell(pledge.owner)]), ("Due", [Cell(due)])]
+    if pledge.metrics:
+        items.append(("Measured by", [Cell(c.metric(mid).name,
+                                           f"charters/{c.id}/index.md#metric-{mid}")
+                                      for mid in pledge.metrics]))
+    if changed:
+        items.append(("Last changed", [Cell(str(changed))]))
     lines = [f"#### {e(pledge.id)} {{ #{pledge.id} .cc-pledge }}", "",
              f"{status_badge(pledge.status)}{flag}", "", text.block(pledge.text), "",
-             f"- **By:** {partner_link(c.partner(pledge.by), root)}", f"- **To:** {to}",
-             f"- **Owner:** {e(pledge.owner)}", f"- **Due:** {due}"]
-    if pledge.metrics:
-        lines.append("- **Measured by:** " + ", ".join(
-            f"[{e(c.metric(mid).name)}]({root}charters/{c.id}/index.md#metric-{mid})"
-            for mid in pledge.metrics))
-    if changed:
-        lines.append(f"- **Last changed:** {e(changed)}")
+             tables.facts(slots, items, root)]
     return Markup("\n".join(lines) + "\n")
 
 
-# One table of pledges, two ways out: HTML made after conversion (the site), or Markdown
-# (`charters render --out`). Each cell is (text, link or None, HTML after it or "").
-_Cell = tuple[str, str | None, str]
-
-
-def _pledge_cells(r: PledgeRow, columns: Sequence[str]) -> list[_Cell]:
+def _pledge_cells(r: PledgeRow, columns: Sequence[str], marker: bool) -> list[Cell]:
     p, c = r.pledge, r.charter
     flag = OVERDUE_BADGE if r.overdue else ""
-    values: dict[str, _Cell] = {
-        "Pledge": (p.id, f"charters/{c.id}/index.md#{p.id}", ""),
-        "Charter": (c.title, None, ""),
-        "By": (c.partner(p.by).name, None, ""),
-        "To": (", ".join(to_names(c, p)), None, ""),
-        "Commitment": (p.text, None, ""),
-        "Owner": (p.owner, None, ""),
-        "Due": (str(p.due) if p.due else "–", None, ""),
-        "Status": ("", None, str(status_badge(p.status) + flag)),
+    values = {
+        "Pledge": Cell(p.id, f"charters/{c.id}/index.md#{p.id}",
+                       before=_filter_marker(r) if marker else ""),
+        "Charter": Cell(c.title),
+        "By": Cell(c.partner(p.by).name),
+        "To": Cell(", ".join(to_names(c, p))),
+        "Commitment": Cell(p.text),
+        "Owner": Cell(p.owner),
+        "Due": Cell(str(p.due) if p.due else "–"),
+        "Status": Cell(html=str(status_badge(p.status) + flag)),
     }
     return [values[name] for name in columns]
 
@@ -437,54 +413,66 @@ def _filter_marker(r: PledgeRow) -> str:
     return f'<span data-cc-row data-status="{p.status}" data-partners="{named}"{everyone}></span>'
 
 
-def _table_markdown(columns: Sequence[str], rows: Iterable[PledgeRow], root: str,
-                    marker: bool) -> str:
-    e = text.inline
-    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
-    for r in rows:
-        cells = []
-        for i, (value, link, after) in enumerate(_pledge_cells(r, columns)):
-            shown = f"[{e(value)}]({root}{link})" if link else (e(value) if value else "")
-            cells.append((_filter_marker(r) if marker and i == 0 else "") + shown + after)
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _table_html(columns: Sequence[str], rows: Iterable[PledgeRow], link: Link,
-                marker: bool) -> str:
-    head = "".join(f'<th scope="col">{name}</th>' for name in columns)
-    out = [f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>"]
-    for r in rows:
-        cells = []
-        for i, (value, target, after) in enumerate(_pledge_cells(r, columns)):
-            shown = (f'<a href="{text.html(link(target))}">{text.html(value)}</a>' if target
-                     else text.html(value))
-            cells.append("<td>" + (_filter_marker(r) if marker and i == 0 else "") + shown
-                         + after + "</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody>\n</table>")
-    return "\n".join(out)
-
-
-def _table(slots: Slots, columns: Sequence[str], rows: Sequence[PledgeRow], root: str,
-           marker: bool = False) -> Markup:
-    return slots.block(lambda link: _table_html(columns, rows, link, marker),
-                       lambda: _table_markdown(columns, rows, root, marker))
-
-
 REGISTER_COLUMNS = ("Pledge", "Charter", "By", "To", "Commitment", "Owner", "Due", "Status")
 
 
 def register_table(slots: Slots, rows: Sequence[PledgeRow], root: str) -> Markup:
     """The register: each row marked with what its filter script reads."""
-    return _table(slots, REGISTER_COLUMNS, rows, root, marker=True)
+    return tables.table(slots, REGISTER_COLUMNS,
+                        [_pledge_cells(r, REGISTER_COLUMNS, True) for r in rows], root)
 
 
 def pledge_table(slots: Slots, rows: Sequence[PledgeRow], root: str, by: bool = False
                  ) -> Markup:
     """A table of pledges across charters, on a partner's page."""
     columns = ("Pledge", "Charter", "By" if by else "To", "Commitment", "Owner", "Due", "Status")
-    return _table(slots, columns, rows, root)
+    return tables.table(slots, columns, [_pledge_cells(r, columns, False) for r in rows], root)
+
+
+def partner_rows(c: Charter) -> list[list[Cell]]:
+    """The charter's partners: who, what sector, its lead, and whether it has signed."""
+    return [[Cell(p.name + (" (hub)" if p.id == c.hub else ""), f"partners/{p.id}/index.md"),
+             Cell(SECTOR_LABELS[p.sector] if p.sector else "–"), Cell(p.lead or "–"),
+             Cell(f"✓ {p.signed}") if p.signed
+             else Cell(html='<span class="cc-badge cc-unsigned">✗ Not signed</span>')]
+            for p in c.partners]
+
+
+def mechanism_rows(c: Charter) -> list[list[Cell]]:
+    """How the partners meet: in person first, as the practice holds nothing replaces it."""
+    rows = []
+    for m in c.engagement.mechanisms:
+        mode = (Cell(html=f'<span class="cc-badge cc-in-person">In person: '
+                          f"{text.html(MODE_LABELS[m.mode].lower())}</span>")
+                if m.mode in IN_PERSON_MODES else Cell(MODE_LABELS[m.mode]))
+        rows.append([Cell(m.name), mode, Cell(m.frequency or "–"), Cell(reaches(c, m))])
+    return rows
+
+
+def metric_rows(c: Charter, today: dt.date, pictures: Mapping[str, Callable[..., str]]
+                ) -> list[list[Cell]]:
+    """Each metric: where it started, stands and aims, and whether it is on track."""
+    rows = []
+    for m in c.metrics:
+        latest, track = m.latest, m.track(today)
+        spark = pictures.get("sparkline")
+        rows.append([
+            Cell(m.name, f"charters/{c.id}/index.md#metric-{m.id}"),
+            Cell(_value(m.baseline, m.unit)),
+            Cell(f"{_value(latest.value, m.unit)} ({latest.date})" if latest else "–"),
+            Cell(_value(m.target, m.unit)), Cell(percent(m.progress())),
+            Cell(html=f'<span class="cc-badge cc-track-{track.replace(" ", "-")}">'
+                      f"{TRACK_SYMBOLS[track]} {track.capitalize()}</span>"),
+            Cell(svg=functools.partial(spark, m, scope=c.id)) if spark else Cell("–")])
+    return rows
+
+
+def measurement_rows(m: Metric) -> list[list[Cell]]:
+    return [[Cell(str(x.date)), Cell(_value(x.value, m.unit))] for x in m.measurements]
+
+
+def _value(value: float | None, unit: str | None) -> str:
+    return "–" if value is None else value_text(value, unit)
 
 
 def partners_of(rows: Iterable[PledgeRow]) -> list[Partner]:

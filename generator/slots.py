@@ -24,7 +24,7 @@ Link = Callable[[str], str]
 # What makes one piece's HTML, given the page's link resolver.
 Maker = Callable[[Link], str]
 
-_PLACEHOLDER = re.compile(r'<(div|span) data-cc-slot="(\d+)"></\1>')
+_PLACEHOLDER = re.compile(r'<(div|span) data-cc-slot="(t?\d+)"></\1>')
 
 
 @dataclass
@@ -34,27 +34,62 @@ class Slots:
     placeholders: bool = True
     made: dict[str, Maker] = field(default_factory=dict)
 
-    def block(self, make: Maker, inline: Callable[[], str]) -> Markup:
-        """A block of HTML on lines of its own; `inline` is its self-contained Markdown form."""
+    def block(self, make: Maker, inline: Callable[[], str], *, searchable: bool = False
+              ) -> Markup:
+        """A block of HTML on lines of its own; `inline` is its self-contained Markdown form.
+
+        A `searchable` block is placed before the search plugin reads the page, the others
+        after it."""
         if not self.placeholders:
             return Markup(inline())
-        return Markup(f'<div data-cc-slot="{self._add(make)}"></div>')
+        return Markup(f'<div data-cc-slot="{self._add(make, searchable)}"></div>')
 
     def span(self, make: Maker, inline: Callable[[], str]) -> Markup:
-        """HTML inside a line of text or a table cell."""
+        """HTML inside a line of text or a table cell, placed after search."""
         if not self.placeholders:
             return Markup(inline())
-        return Markup(f'<span data-cc-slot="{self._add(make)}"></span>')
+        return Markup(f'<span data-cc-slot="{self._add(make, False)}"></span>')
 
-    def _add(self, make: Maker) -> str:
-        key = str(len(self.made))
+    def _add(self, make: Maker, searchable: bool) -> str:
+        key = f"{'t' if searchable else ''}{len(self.made)}"
         self.made[key] = make
         return key
 
 
+def searchable(key: str) -> bool:
+    """Whether the piece under `key` is placed before search reads the page."""
+    return key.startswith("t")
+
+
 def fill(html: str, made: Mapping[str, Maker], link: Link) -> str:
-    """The page's HTML with every placeholder replaced by the piece it stands for."""
+    """The page's HTML with the placeholders of the pieces in `made` replaced by them."""
     if not made:
         return html
     return _PLACEHOLDER.sub(lambda m: made[m.group(2)](link) if m.group(2) in made
                             else m.group(0), html)
+
+
+_SVG_TEXT = re.compile(r">([^<]+)<")
+_MARKDOWN_SYNTAX = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~^=:"}
+_REFERENCE = re.compile(r"(&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+_TO_REFERENCES = str.maketrans(_MARKDOWN_SYNTAX)
+
+
+def _protect_text(match: re.Match[str]) -> str:
+    # Character references already in the SVG stay as they are; the text around them changes.
+    parts = _REFERENCE.split(match.group(1))
+    return ">" + "".join(p if i % 2 else p.translate(_TO_REFERENCES)
+                         for i, p in enumerate(parts)) + "<"
+
+
+def inline_svg(svg: str) -> Markup:
+    """An SVG placed inside Markdown text: Markdown still reads the text between its tags, so
+    every character that could start Markdown syntax there becomes a character reference."""
+    return Markup(_SVG_TEXT.sub(_protect_text, svg))
+
+
+def figure(svg: str) -> Markup:
+    """An SVG on a line of its own. Markdown does not know <svg> as a block, so a <div> around
+    it makes the whole picture one raw HTML block that Markdown leaves alone (the templates
+    keep it at the start of a line with blank lines around; tests/test_safety.py checks)."""
+    return Markup(f'<div class="cc-figure">{svg}</div>')

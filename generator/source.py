@@ -192,7 +192,7 @@ def read_all(paths: Iterable[Path], cache: ParseCache | None = None
     files, problems = find(paths)
     charters: list[Charter] = []
     registries: dict[Path, Registry | None] = {}
-    declared: list[Declared] = []
+    declared: dict[Path, list[Declared]] = {}  # one site per folder
     for path in files:
         if path.parent not in registries:
             registries[path.parent], found = read_registry(path.parent)
@@ -202,8 +202,9 @@ def read_all(paths: Iterable[Path], cache: ParseCache | None = None
             continue  # named on its own (a pre-commit hook passes changed files): checked above
         charter, found, inline = _read(path, cache, registry)
         problems += found
-        declared += [d for d in inline if registry is None or d.id not in registry.partners]
-        if charter is not None:
+        if charter is not None:  # an invalid charter's names wait until it is fixed
             charters.append(charter)
-    problems += across(declared)
+            declared.setdefault(path.parent, []).extend(
+                d for d in inline if registry is None or d.id not in registry.partners)
+    problems += [p for found in declared.values() for p in across(found)]
     return sorted(charters, key=lambda c: c.id), sorted(set(problems))

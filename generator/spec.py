@@ -22,6 +22,10 @@ WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10))])
 # Characters that reorder the text around them: a name holding one shows reversed or disguised.
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Line breaks as Python and YAML 1.1 know them: none belongs in a one-line field.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+MAX_ID_CHARS = 100  # ids become file names and anchors
+MAX_LINE_CHARS = 1_000  # a one-line field: a name, a title, an owner
 
 
 def reserved_name(value: str) -> bool:
@@ -270,8 +274,16 @@ def to_json_schema(spec: Spec = CHARTER) -> dict[str, Any]:
 def _schema(spec: Spec) -> dict[str, Any]:
     if isinstance(spec, Text):
         out: dict[str, Any] = {"type": "string", "pattern": spec.pattern or r"\S"}
+        if spec.pattern in (ID_PATTERN, PLEDGE_ID_PATTERN):
+            out["maxLength"] = MAX_ID_CHARS
+        elif spec.pattern is None and not spec.multiline:
+            out["maxLength"] = MAX_LINE_CHARS
+            banned = "".join(f"\\u{ord(c):04x}" for c in LINE_BREAKS + BIDI_CONTROLS)
+            out["not"] = {"pattern": f"[{banned}]"}
         if spec.declares == "partner":
-            out["not"] = {"const": "all"}  # `all` means every partner in `to:` lists
+            # `all` means every partner in `to:` lists; a device name cannot be a folder.
+            devices = "|".join(sorted(WINDOWS_RESERVED))
+            out["not"] = {"anyOf": [{"const": "all"}, {"pattern": f"^(?:{devices})$"}]}
         return out
     if isinstance(spec, Date):
         return {"type": "string", "format": "date"}

@@ -10,6 +10,7 @@ reference cannot open a tag, a link, a heading, an admonition, a table cell or a
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from markupsafe import escape
@@ -37,9 +38,10 @@ _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]
 _BLOCK_START = re.compile(r"#|!!!|\?\?\?|===|///|\+\+\+|(?:=+|-+)\s*$")
 _BRACKETS = re.compile(r"[\[\]]")
 # What may follow `](` for a link to stay live: a destination with at most one level of
-# balanced parentheses and an optional title, closed on the same line. Anything else leaves
-# Markdown scanning to the end of the paragraph for every `[`, which is quadratic.
-_DESTINATION = re.compile(r"""\(\s*(?:<([^<>]*)>|((?:[^\s()<>]|\([^\s()<>]*\))*))"""
+# balanced parentheses (no <...>: `<` is always escaped) and an optional title, closed on the
+# same line. Anything else leaves Markdown scanning to the end of the paragraph for every `[`,
+# which is quadratic.
+_DESTINATION = re.compile(r"""\(\s*((?:[^\s()<>]|\([^\s()<>]*\))*)"""
                           r"""(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)""")
 # Bounds on a Markdown field. Python-Markdown recurses once per level of nesting (a few hundred
 # levels raise RecursionError) and takes time quadratic in a paragraph's length when it holds
@@ -48,6 +50,7 @@ MAX_BLOCK_DEPTH = 16  # quote and list markers, and indentation in steps of four
 MAX_EMPHASIS_DEPTH = 32  # `*` and `_` opened and not yet closed within a paragraph
 MAX_PARAGRAPH = 5_000  # characters between blank lines
 _EMPHASIS = re.compile(r"[*_]+")
+_SPACES = re.compile(r"[ \t]*")
 _MARKER = re.compile(r">|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)")
 
 
@@ -139,12 +142,12 @@ def _live_brackets(line: str, spans: list[tuple[int, int]]) -> list[int]:
     `(` follows, a whole destination does. The rest show literally."""
     brackets = [m.start() for m in _BRACKETS.finditer(line)]
     if spans:
-        inside = set()
+        inside: set[int] = set()
         for start, end in spans:
             inside.update(range(start, end))
         brackets = [at for at in brackets if at not in inside]
     live = []
-    for here, after in zip(brackets, brackets[1:], strict=False):
+    for here, after in itertools.pairwise(brackets):
         if line[here] != "[" or line[after] != "]":
             continue
         if line.startswith("(", after + 1) and not _DESTINATION.match(line, after + 1):
@@ -162,17 +165,34 @@ def anchor_links(text: str) -> list[str]:
             close = line.index("]", at)
             target = _DESTINATION.match(line, close + 1)
             if target:
-                found.append(target.group(1) or target.group(2) or "")
+                found.append(target.group(1))
         ref = _REF_DEF.match(line)
         if ref and ref.start(2) - 1 in _live_brackets(line, spans):
             found.append(ref.group(3).removesuffix(">"))
     return [url for url in found if url.startswith("#") and safe_url(url)]
 
 
+def _block_start(line: str) -> int:
+    """Where block syntax starts in a line, after any quote and list markers; -1 if nowhere.
+
+    Checked after each marker, not only the last: in '> -' the '-' is a setext underline
+    inside the quote, though it could also be read as an empty list item.
+    """
+    at = 0
+    while True:
+        at = _SPACES.match(line, at).end()  # type: ignore[union-attr]  # matches every line
+        if _BLOCK_START.match(line, at):
+            return at
+        marker = _MARKER.match(line, at)
+        if marker is None:
+            return -1
+        at = marker.end()
+
+
 def _line(line: str) -> str:
     head = ""
-    inside = _CONTAINERS.match(line).end()  # type: ignore[union-attr]  # matches every line
-    if _BLOCK_START.match(line, inside):
+    inside = _block_start(line)
+    if inside >= 0:
         head = line[:inside] + f"&#{ord(line[inside])};"
         line = line[inside + 1:]
     spans = code_spans(line)

@@ -29,10 +29,9 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _KIND = {BOOL: "a boolean", INT: "a number", FLOAT: "a number", NULL: "empty (null)",
          TIMESTAMP: "a date"}
 MAX_NUMBER_CHARS = 30
-MAX_ID_CHARS = 100  # ids become file names and anchors
-MAX_LINE_CHARS = 1_000  # a one-line field: a name, a title, an owner
-# Line breaks as Python and YAML 1.1 know them: none belongs in a one-line field.
-_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+MAX_ID_CHARS = s.MAX_ID_CHARS
+MAX_LINE_CHARS = s.MAX_LINE_CHARS
+_BREAK = re.compile(f"[{s.LINE_BREAKS}]")
 _BIDI = re.compile(f"[{s.BIDI_CONTROLS}]")
 _ID_PATTERNS = (s.ID_PATTERN, s.PLEDGE_ID_PATTERN)
 MAX_PROBLEMS = 100  # per file: past this, the rest is noise from one early mistake
@@ -204,7 +203,7 @@ class Walker:
         if spec.ref:
             self.refs.append((spec.ref, value, path, node))
         if spec.declares:
-            if s.reserved_name(value):
+            if spec.declares == "partner" and s.reserved_name(value):  # partners/ID/ pages
                 self.report(node, path, f"'{value}' is a device name on Windows, which cannot "
                                         f"store a file or folder named after it; choose "
                                         f"another id, like '{value}-1'")
@@ -361,14 +360,14 @@ def check_anchors(walker: Walker, data: dict[str, Any]) -> None:
     """Every '#anchor' a Markdown field links to is on the charter's page."""
     if not walker.anchors:
         return
-    anchors = s.charter_anchors(data)
+    anchors = ["#" + a for a in s.charter_anchors(data)]
     known = set(anchors)
+    sections = ", ".join(a for a in anchors if a[1:] in s.CHARTER_SECTIONS)
     for anchor, path, node in walker.anchors:
-        if anchor[1:] not in known:
-            hint = suggest(anchor[1:], anchors)
+        if anchor not in known:
             walker.report(node, path, f"links to '{anchor[:60]}', which is not on the charter's "
-                                      f"page{hint}; link to a pledge id, metric-ID, or one of "
-                                      f"#{', #'.join(a for a in s.CHARTER_SECTIONS)}")
+                                      f"page{suggest(anchor, anchors)}; link to #PLEDGE-ID, "
+                                      f"#metric-ID or a section ({sections})")
 
 
 def _node_at(node: yaml.Node, path: Sequence[str | int]) -> yaml.Node | None:

@@ -91,3 +91,32 @@ def test_every_command_has_help_and_is_in_the_readme(command: str,
 def test_the_parser_knows_exactly_the_documented_commands() -> None:
     sub = next(a for a in parser()._actions if a.dest == "command")
     assert sorted(sub.choices) == sorted(COMMANDS)  # type: ignore[attr-defined]
+
+
+ASSESSMENT_CASES = sorted(p for p in (CASES / "bad-assessments").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", ASSESSMENT_CASES, ids=[p.name for p in ASSESSMENT_CASES])
+def test_validate_finds_what_the_self_assessment_build_would_refuse(
+        case: Path, in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import check_golden
+
+    assert main(["validate", str(case.relative_to(in_root))]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == f"{len(lines) - 1} problem{'s' * (len(lines) != 2)} in 1 file"
+    check_golden(case / "expected.txt", "".join(f"{line}\n" for line in lines[:-1]))
+
+
+def test_a_file_name_with_a_newline_cannot_inject_workflow_commands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "x\n::stop-commands::abc\n::error file=y"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text("title: [\n", encoding="utf-8")
+    assert main(["validate", "--format", "github", str(folder)]) == 1
+    captured = capsys.readouterr()
+    annotations = captured.out.splitlines()
+    assert len(annotations) == 1
+    assert annotations[0].startswith("::error file=")
+    assert "::stop-commands::" not in captured.out
+    assert all(line.count("\n") == 0 for line in captured.err.splitlines())
+    assert len(captured.err.splitlines()) == 2  # the problem and the count

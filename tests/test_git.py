@@ -71,3 +71,12 @@ def test_diff_reads_each_committed_charter_as_itself_beside_a_newline_file_name(
     assert err.endswith("1 problem in 1 file\n")
     assert "harbour.yaml" not in err
     assert "zz.yaml" not in err
+
+
+def test_the_root_of_a_repository_whose_folder_name_ends_in_a_space_is_found(
+        tmp_path: Path) -> None:
+    root = tmp_path / "charters repo "
+    root.mkdir()
+    run_git(root, "init", "-q", "-b", "main")
+    (root / "charters").mkdir()
+    assert git.toplevel(root / "charters") == root

@@ -102,7 +102,8 @@ def test_the_registry_is_owned_by_every_partners_reviewers_and_fills_in_missing_
         NO_REVIEWERS.replace("    name: Harbour Hospital\n", ""), encoding="utf-8")
     assert main(["owners", "--out", "CODEOWNERS"]) == 0
     lines = (folder / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
-    assert "/charters/partners.yaml @harbour-college/charter @harbour/nursing @harbour/wards" in lines
+    assert ("/charters/partners.yaml @harbour-college/charter @harbour/nursing @harbour/wards"
+            in lines)
     # quiet.yaml names harbour-hospital by id alone: its reviewers come from the registry.
     assert "/charters/quiet.yaml @harbour/wards" in lines
     assert "/charters/partners.yaml.yaml" not in " ".join(lines)

@@ -188,3 +188,19 @@ def test_render_never_overwrites_a_file_it_did_not_write(
     assert (code, err) == (2, f"charters render: {out / 'index.md'} exists and was not written by "
                               "`charters render`: move it away, or render into a new folder\n")
     assert tree(out) == before
+
+
+def test_a_full_disk_during_render_is_one_line_without_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import generator.output
+
+    def full(folder: Path, path: str, content: str | bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(generator.output, "write_output", full)
+    out = tmp_path / "out"
+    assert render(out, capsys) == (1, f"charters render: cannot write to {out}: "
+                                      "No space left on device\n")

@@ -7,7 +7,17 @@ from html import unescape
 import markdown
 import pytest
 
-from generator.text import block, inline, safe_url
+from generator.text import (
+    MAX_BLOCK_DEPTH,
+    MAX_EMPHASIS_DEPTH,
+    MAX_PARAGRAPH,
+    anchor_links,
+    beyond_bounds,
+    block,
+    code_spans,
+    inline,
+    safe_url,
+)
 
 EXTENSIONS = ["toc", "tables", "attr_list", "def_list", "admonition", "pymdownx.tasklist"]
 
@@ -188,3 +198,123 @@ def test_the_last_line_reads_tags_as_both_scans_would() -> None:
         known = {tag for tag in both if _QUOTED_TAG.fullmatch(tag) and rng.random() < 0.5}
         assert start_tags(page, known) == both - known, page
     assert differing > 100  # the strings do exercise pages the two scans read differently
+
+
+# Block syntax, code spans, brackets and nesting: what the site's own Markdown set-up sees.
+SITE_EXTENSIONS = [*EXTENSIONS, "generator.mdsafety"]
+
+
+def site_html(source: str) -> str:
+    return markdown.markdown(source, extensions=SITE_EXTENSIONS,
+                             extension_configs={"toc": {"permalink": True, "toc_depth": 3}})
+
+
+@pytest.mark.parametrize("typed", [
+    'Fine.\n\n> !!! danger "Charter revoked"',
+    "10. ## Heading",
+    "- !!! warning\n    Revoked",
+    "- item\n\n    !!! danger \"Revoked\"\n        body",
+    "> > ??? note\n> > hidden",
+    "> Title\n> ===",
+    "1) ### Heading",
+    "* > # Heading",
+    "\t## Heading",
+    "- Title\n  ---",
+])
+def test_block_syntax_inside_quotes_and_list_items_shows_as_typed(typed: str) -> None:
+    rendered = site_html(block(typed))
+    assert "admonition" not in rendered
+    assert "<details" not in rendered
+    assert not any(f"<h{n}" in rendered for n in range(1, 7)), rendered
+
+
+def test_quotes_and_list_items_keep_their_own_formatting() -> None:
+    rendered = site_html(block("> quoted **bold**\n\n1. first\n2. second\n\n- a\n    - nested"))
+    assert "<blockquote>" in rendered
+    assert "<strong>bold</strong>" in rendered
+    assert rendered.count("<li>") == 4
+
+
+@pytest.mark.parametrize(("line", "spans"), [
+    ("`a`", [(0, 3)]),
+    ("``a`b``", [(0, 7)]),
+    ("``a`", []),                        # no run of two closes it: literal, as in CommonMark
+    ("`a` and ``b`` and `c", [(0, 3), (8, 13)]),
+    ("`` ` ``x", [(0, 7)]),
+    ("`" * 3000, []),
+    ("`a" * 3, [(0, 3)]),
+])
+def test_code_spans_pair_runs_of_equal_length(line: str, spans: list[tuple[int, int]]) -> None:
+    assert code_spans(line) == spans
+
+
+def test_thousands_of_backticks_show_literally() -> None:
+    typed = "`" * 3_000 + " x `" + "a`" * 900
+    assert beyond_bounds(typed) is None
+    rendered = site_html(block(typed))
+    assert "<code>a</code>" in rendered
+    assert unescape(rendered).count("`") == 3_000 + 1  # 900 of the others pair into spans
+
+
+def test_brackets_that_cannot_open_a_link_show_literally() -> None:
+    source = block("[" * 32_000)
+    assert source == "&#91;" * 32_000
+    typed = "[x](" * 5_000 + " [ok](https://example.org) [a [b](#c)"
+    rendered = site_html(block(typed))
+    assert rendered.count("<a ") == 2
+    assert unescape(rendered).count("[x](") == 5_000
+
+
+@pytest.mark.parametrize("typed", [
+    "[site](https://example.org)", "[wiki](https://en.wikipedia.org/wiki/Foo_(bar))",
+    '[titled](https://example.org "Title")',
+    "[ref][r]\n\n[r]: https://example.org", "[short]\n\n[short]: https://example.org",
+    "[see](#pledges)",
+])
+def test_links_that_are_whole_stay_links(typed: str) -> None:
+    assert "<a " in site_html(block(typed))
+
+
+def test_anchor_links_are_the_page_links_that_block_keeps() -> None:
+    typed = ("[a](#one) [b](https://x) `[c](#code)` [[d](#two)\n[r]: #three\n"
+             "[e](javascript:x) [f](#) [g](#four \"t\") [h](<#five>)")
+    assert anchor_links(typed) == ["#one", "#two", "#three", "#four"]
+
+
+@pytest.mark.parametrize(("typed", "line", "bound"), [
+    ("_" * 2000 + "x" + "_" * 2000, 1, "emphasis"),
+    ("*a " * 200 + "x" + " a*" * 200, 1, "emphasis"),
+    ("intro\n\n" + "- " * 500 + "x", 3, "nests"),
+    ("\n".join("    " * i + "- x" for i in range(500)), 17, "nests"),
+    ("> " * 17 + "x", 1, "nests"),
+    ("x" * 5_001, 1, "paragraph"),
+])
+def test_nesting_and_paragraphs_past_their_bounds_are_found(typed: str, line: int,
+                                                            bound: str) -> None:
+    found = beyond_bounds(typed)
+    assert found is not None
+    assert found[0] == line
+    assert bound in found[1]
+
+
+def test_everything_within_the_bounds_converts_without_recursion_error() -> None:
+    deepest = [
+        "- " * MAX_BLOCK_DEPTH + "x",
+        "\n".join("    " * i + "- x" for i in range(MAX_BLOCK_DEPTH)),
+        "> " * MAX_BLOCK_DEPTH + "x",
+        "_" * MAX_EMPHASIS_DEPTH + "x" + "_" * MAX_EMPHASIS_DEPTH,
+        "*a " * (MAX_EMPHASIS_DEPTH // 2) + "x" + " a*" * (MAX_EMPHASIS_DEPTH // 2),
+        ("[a](#b) <x> & " * 500)[:MAX_PARAGRAPH],
+        "Signed: ________ Date: ________ snake_case_name __init__ **bold** *it*",
+    ]
+    for typed in deepest:
+        assert beyond_bounds(typed) is None, typed
+        assert site_html(block(typed)).startswith("<")
+
+
+@pytest.mark.parametrize("typed", [
+    "Title\n-", "Title\n- ", "Title\n===", "> Title\n> -", "- Title\n  -", "> - Title\n>   ---",
+])
+def test_a_setext_underline_after_any_marker_makes_no_heading(typed: str) -> None:
+    rendered = site_html(block(typed))
+    assert not any(f"<h{n}" in rendered for n in range(1, 7)), rendered

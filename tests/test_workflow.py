@@ -25,7 +25,8 @@ def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_the_workflow_reviews_pull_requests_and_publishes_main() -> None:
     data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    assert set(data[True]) == {"pull_request", "push", "schedule", "workflow_dispatch"}  # on=True
+    assert set(data[True]) == {"pull_request", "pull_request_review", "push", "schedule",
+                               "workflow_dispatch"}  # YAML 1.1 reads `on` as True
     assert data[True]["schedule"] == [{"cron": "30 5 * * *"}]  # daily: overdue follows the date
     assert data[True]["push"] == {"branches": ["main"]}
     review, publish = data["jobs"]["review"], data["jobs"]["publish"]
@@ -38,7 +39,13 @@ def test_the_workflow_reviews_pull_requests_and_publishes_main() -> None:
     assert publish["concurrency"]["group"] == "pages"
     assert [s["uses"].split("@")[0] for s in steps(publish) if "uses" in s][-2:] == [
         "actions/upload-pages-artifact", "actions/deploy-pages"]
-    for job in (review, publish):
+    signoff = data["jobs"]["signoff"]
+    assert signoff["permissions"] == {"contents": "read", "pull-requests": "read"}
+    assert "'pull_request_review'" in signoff["if"]
+    runs = [s.get("run", "") for s in steps(signoff)]
+    assert any(r.startswith("gh api --paginate") and "/reviews" in r for r in runs)
+    assert 'charters signoff "origin/$BASE_REF" HEAD --reviews reviews.json' in runs[-1]
+    for job in (review, publish, signoff):
         assert steps(job)[0]["with"] == {"fetch-depth": 0}
         assert all(s["uses"].startswith("actions/") for s in steps(job) if "uses" in s)
 

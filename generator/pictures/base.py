@@ -8,10 +8,11 @@ meaning is carried by shape, dash style and words as well, never by colour alone
 from __future__ import annotations
 
 import hashlib
-import html
 import math
 import re
 from dataclasses import dataclass
+
+from generator.text import html
 
 # Characters XML 1.0 cannot carry at all, not even as references; YAML "\x01" can produce them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -34,7 +35,7 @@ class Box:
 
 def esc(text: str) -> str:
     """Text made safe as XML character data or a quoted attribute value."""
-    return html.escape(_NOT_XML.sub("", text), quote=True)
+    return html(_NOT_XML.sub("", text))
 
 
 def text_width(text: str, size: float) -> float:

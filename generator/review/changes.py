@@ -164,8 +164,8 @@ def sign_off_line(s: SignOff) -> str:
         who = (f"declares no reviewers, so the hub partner {inline(s.stand_in)} approves in its "
                f"place: one of {handles(s.approvers)}")
     else:
-        who = ("declares no reviewers and no hub partner can stand in: add `reviewers:` for it "
-               "in charters/partners.yaml")
+        who = ("declares no reviewers and has no hub partner to approve in its place, so nobody "
+               "can approve for it: give it `reviewers:`")
     return (f"- **{inline(s.name)}** ({inline(s.partner)}{lead}): {who}. "
             f"For: {'; '.join(inline(c) for c in s.changes)}")
 

@@ -304,6 +304,8 @@ def entries(change: CharterChange) -> Iterator[tuple[str, tuple[str, ...]]]:
     """
     if change.kind != "changed":
         yield f"charter {change.kind}", change.signoff
+        if change.kind != "renamed":
+            return  # the whole charter is the change; its parts are listed for the reader only
     for f in change.fields:
         yield label(f.field), f.signoff
     for p in change.partners:

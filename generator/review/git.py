@@ -31,7 +31,8 @@ def run(repo: Path, *args: str) -> str:
 def toplevel(path: Path) -> Path | None:
     """The root of the work tree containing `path`, or None outside a git repository."""
     try:
-        return Path(run(path, "rev-parse", "--show-toplevel").strip())
+        # One path and a newline: strip() would also eat spaces that end a folder's name.
+        return Path(run(path, "rev-parse", "--show-toplevel").removesuffix("\n"))
     except GitError:
         return None
 

@@ -2,7 +2,8 @@
 
 Pure: the charters and their git history in, per charter and partner the changes since the
 commit that set the partner's `signed:` date out. Routine records do not make a signature
-stale: a measurement added to a metric, and other partners signing. Everything else does,
+stale: a measurement added to a metric, partners signing, and who reviews for a partner on
+the git host (`reviewers:`). Everything else does,
 in the words `charters diff` uses ("WX-003 due date", "rules of engagement").
 """
 
@@ -20,10 +21,11 @@ SinceSigned = dict[str, dict[str, list[str] | None]]
 
 
 def _material(change: CharterChange) -> CharterChange:
-    """The change without what never unsettles a signature: signatures and new measurements."""
+    """The change without what never unsettles a signature: signatures, reviewers and new
+    measurements."""
     partners = []
     for p in change.partners:
-        kept = tuple(f for f in p.fields if f.field != "signed")
+        kept = tuple(f for f in p.fields if f.field not in ("signed", "reviewers"))
         if kept or p.kind != "changed":
             partners.append(replace(p, fields=kept))
     metrics = tuple(replace(m, new_measurements=()) for m in change.metrics
@@ -32,10 +34,17 @@ def _material(change: CharterChange) -> CharterChange:
     return replace(change, partners=tuple(partners), metrics=metrics)
 
 
-def _set_signature(change: CharterChange, partner_id: str) -> bool:
-    """True when this change gave the partner its signature (by joining or by signing)."""
-    return any(p.id == partner_id and (p.kind == "joined" or any(
-        f.field == "signed" for f in p.fields)) for p in change.partners)
+def _signature(change: CharterChange, partner_id: str) -> str | None:
+    """What this change did to the partner's signature: "joined" (it came with the partner),
+    the date it was set to (ISO), "" when it was removed, or None when it was not touched."""
+    for p in change.partners:
+        if p.id == partner_id and p.kind == "joined":
+            return "joined"
+        if p.id == partner_id:
+            for f in p.fields:
+                if f.field == "signed":
+                    return str(f.new) if f.new is not None else ""
+    return None
 
 
 def changes_since_signed(charters: Iterable[Charter], history: History) -> SinceSigned:
@@ -46,7 +55,7 @@ def changes_since_signed(charters: Iterable[Charter], history: History) -> Since
     """
     out: SinceSigned = {}
     for charter in charters:
-        signed = [p.id for p in charter.partners if p.signed is not None]
+        signed = {p.id: p.signed.isoformat() for p in charter.partners if p.signed is not None}
         oldest_first = list(reversed(history.entries.get(charter.id, ())))
         found: dict[str, list[str] | None] = {}
         for pid in signed:
@@ -54,8 +63,9 @@ def changes_since_signed(charters: Iterable[Charter], history: History) -> Since
                 found[pid] = None
                 continue
             start = next((i for i in range(len(oldest_first) - 1, -1, -1)
-                          if _set_signature(oldest_first[i].change, pid)), None)
-            if start is None:
+                          if _signature(oldest_first[i].change, pid) is not None), None)
+            if start is None or _signature(oldest_first[start].change, pid) not in (
+                    "joined", signed[pid]):
                 found[pid] = None
                 continue
             labels: list[str] = []

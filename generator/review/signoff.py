@@ -138,8 +138,8 @@ def _line(v: Verdict, teams: Mapping[str, set[str]]) -> str:
     if v.approved_by:
         return f"  approved  {name}: {place}approved by {', '.join('@' + a for a in v.approved_by)}"
     if not s.approvers:
-        return (f"  missing   {name}: declares no reviewers and no hub partner can approve in "
-                "its place; add reviewers: for it in charters/partners.yaml")
+        return (f"  missing   {name}: declares no reviewers and has no hub partner to approve "
+                "in its place, so nobody can approve for it: give it reviewers:")
     unknown = [h for h in s.approvers if "/" in h and h.lower() not in teams]
     hint = (f" (members of {', '.join(unknown)} unknown: pass --teams)" if unknown else "")
     return (f"  missing   {name}: {place}needs an approval from one of "

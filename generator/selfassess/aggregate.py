@@ -14,11 +14,11 @@ import datetime as dt
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 from generator.model import Pillar
 from generator.selfassess.assessments import RATINGS, Checklist
 from generator.selfassess.responses import Response
+from generator.text import html
 
 DEFAULT_THRESHOLD = 3
 TOP_DISAGREEMENTS = 3
@@ -166,14 +166,14 @@ def bar_chart_svg(pillar: PillarSummary, label: str) -> str:
     parts = [
         f'<svg class="sa-chart" role="img" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {left + width + 40} {row * 4}" width="{left + width + 40}" '
-        f'height="{row * 4}"><title>{escape(title, quote=True)}</title>'
+        f'height="{row * 4}"><title>{html(title)}</title>'
     ]
     for i, (word, n) in enumerate(zip(RATINGS, pillar.counts, strict=True)):
         y = i * row
         bar = round(width * n / top)
         parts.append(
             f'<text class="sa-chart-label" x="{left - 6}" y="{y + 17}" text-anchor="end">'
-            f"{escape(word)}</text>"
+            f"{html(word)}</text>"
             f'<rect class="sa-bar sa-bar-{i + 1}" x="{left}" y="{y + 4}" width="{bar}" '
             f'height="{row - 8}"></rect>'
             f'<text class="sa-chart-count" x="{left + bar + 6}" y="{y + 17}">{n}</text>'

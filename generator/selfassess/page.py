@@ -2,14 +2,13 @@
 
 The questions come from `questions` and the form's raw HTML from `rating_form`; this module puts
 the page together and shows what the committed responses say. Charter text goes through
-`html.escape` in HTML and `generator.text` in Markdown.
+`generator.text.html` in HTML and `generator.text` in Markdown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from html import escape
 
 from generator.model import Charter
 from generator.selfassess.aggregate import ChecklistSummary, PillarSummary, bar_chart_svg, summarise
@@ -18,7 +17,7 @@ from generator.selfassess.questions import plural, questions
 from generator.selfassess.rating_form import pillar_fieldsets, send_form
 from generator.selfassess.responses import Response
 from generator.slots import Slots
-from generator.text import inline
+from generator.text import html, inline
 
 SCALE_WHY = (
     "There is no middle option on purpose: a neutral midpoint lets people sit on the fence, and a "
@@ -65,9 +64,9 @@ def _how_to(charter: Charter, threshold: int) -> list[str]:
     ]
 
 
-def _html(slots: Slots, html: str) -> str:
+def _html(slots: Slots, piece: str) -> str:
     """HTML we built, as one block: placed after conversion, or raw in the Markdown."""
-    return str(slots.block(lambda link: html, lambda: html))
+    return str(slots.block(lambda link: piece, lambda: piece))
 
 
 def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Slots
@@ -118,7 +117,7 @@ def _change(p: PillarSummary) -> str:
 
 def _table(summary: ChecklistSummary) -> str:
     """The text equivalent of the charts, as raw HTML: a focusable region when it scrolls."""
-    title = escape(summary.checklist.title)
+    title = html(summary.checklist.title)
     head = "".join(f'<th scope="col">{h}</th>' for h in (
         "Pillar", "Respondents", *(f"{i} {w}" for i, w in enumerate(RATINGS, 1)), "Median",
         "Change"))
@@ -127,12 +126,12 @@ def _table(summary: ChecklistSummary) -> str:
         cells = (f'<td colspan="6">needs {plural(p.needed, "more response")}</td>' if not p.shown
                  else "".join(f"<td>{n}</td>" for n in p.counts)
                  + f"<td>{p.median:g}</td><td>{_change(p)}</td>")
-        rows.append(f'<tr><th scope="row">{escape(p.title)}</th><td>{p.respondents}</td>'
+        rows.append(f'<tr><th scope="row">{html(p.title)}</th><td>{p.respondents}</td>'
                     f"{cells}</tr>")
     return "\n".join([
         f'<div class="sa-table-wrap" role="region" aria-label="{title}: figures" tabindex="0">',
         f'<table class="sa-table"><caption>{title}: ratings in round '
-        f"{escape(summary.round or '')}</caption>", f"<thead><tr>{head}</tr></thead><tbody>",
+        f"{html(summary.round or '')}</caption>", f"<thead><tr>{head}</tr></thead><tbody>",
         *rows, "</tbody></table></div>"])
 
 
@@ -142,7 +141,7 @@ def _summary(summary: ChecklistSummary, threshold: int, slots: Slots) -> list[st
            f"({plural(summary.respondents, 'response')}){since}.", "",
            _table(summary), ""]
     figures = [
-        f'<figure class="sa-figure"><figcaption>{escape(p.title)} (median {p.median:g} '
+        f'<figure class="sa-figure"><figcaption>{html(p.title)} (median {p.median:g} '
         f"of 4)</figcaption>{bar_chart_svg(p, p.title)}</figure>"
         for p in summary.pillars if p.shown]
     if figures:

@@ -3,20 +3,20 @@
 The form works with the keyboard and screen readers without any script;
 `theme/javascripts/self-assessment.js` adds saving, scores and export. Each block has no blank
 lines and no indented lines, so Markdown passes it through whole. Charter text goes through
-`html.escape`.
+`generator.text.html`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from generator.model import Charter, Pillar
 from generator.selfassess.assessments import RATINGS, Checklist
+from generator.text import html
 
 
 def _attr(text: object) -> str:
-    return escape(str(text), quote=True)
+    return html(text)
 
 
 def pillar_fieldsets(checklist: str, pillar: Pillar, label: str, current: bool) -> str:
@@ -27,13 +27,13 @@ def pillar_fieldsets(checklist: str, pillar: Pillar, label: str, current: bool) 
     for st in pillar.statements:
         name = f"sa-{checklist}-{st.id}"
         lines.append(f'<fieldset class="sa-statement" data-statement="{_attr(st.id)}">'
-                     f"<legend>{escape(st.text)}</legend>")
+                     f"<legend>{html(st.text)}</legend>")
         lines.append('<div class="sa-options">' + "".join(
             f'<label class="sa-option" for="{_attr(name)}-{i}"><input type="radio" '
             f'name="{_attr(name)}" id="{_attr(name)}-{i}" value="{i}">'
             f"<span>{i} {word}</span></label>"
             for i, word in enumerate(RATINGS, 1)) + "</div></fieldset>")
-    lines.append(f'<p class="sa-score" aria-live="polite">{escape(label)}: 0 of '
+    lines.append(f'<p class="sa-score" aria-live="polite">{html(label)}: 0 of '
                  f"{len(pillar.statements)} answered</p>")
     lines.append("</div>")
     return "\n".join(lines)
@@ -42,12 +42,12 @@ def pillar_fieldsets(checklist: str, pillar: Pillar, label: str, current: bool) 
 def send_form(charter: Charter, checklists: Sequence[Checklist]) -> list[str]:
     """The "Send your answers" section: respondent, export, copy, download and reset."""
     # Hidden until the script shows it: without JavaScript only the note is seen.
-    options = "".join(f'<option value="{_attr(c.id)}">{escape(c.title)}</option>'
+    options = "".join(f'<option value="{_attr(c.id)}">{html(c.title)}</option>'
                       for c in checklists)
-    partners = "".join(f'<option value="{_attr(p.id)}">{escape(p.name)}</option>'
+    partners = "".join(f'<option value="{_attr(p.id)}">{html(p.name)}</option>'
                        for p in charter.partners)
     key = f"charters:{charter.id}:self-assessment"
-    html = [
+    form = [
         f'<div class="sa-form" data-charter="{_attr(charter.id)}" data-storage-key="{_attr(key)}">',
         '<p class="sa-nojs"><strong>Answering here needs JavaScript.</strong> Without it you can '
         "still read the statements and use them in a meeting, and write a response file by hand "
@@ -76,4 +76,4 @@ def send_form(charter: Charter, checklists: Sequence[Checklist]) -> list[str]:
     return ["## Send your answers", "",
             "Choose the checklist and who you answer for (a partner, or your role if you answer "
             "as a person), then export. Commit the file as it is: the build checks it.", "",
-            "\n".join(html), ""]
+            "\n".join(form), ""]

@@ -57,18 +57,20 @@
         }
       });
     };
+    // A worker receives what was sent before its script ran; here the script loads after the
+    // constructor returns, so messages wait for it.
+    var loaded = load(inner.document, new URL(url, location.href).href);
+    loaded.catch(function (error) {
+      self.dispatch({ type: "error", message: String(error) });
+    });
     this.postMessage = function (data) {
-      setTimeout(function () {
+      loaded.then(function () {
         inner.dispatchEvent(new inner.MessageEvent("message", { data: data }));
-      }, 0);
+      });
     };
     this.terminate = function () {
       frame.remove();
     };
-
-    load(inner.document, new URL(url, location.href).href).catch(function (error) {
-      self.dispatch({ type: "error", message: String(error) });
-    });
   }
 
   function load(doc, src) {

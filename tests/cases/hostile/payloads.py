@@ -34,32 +34,39 @@ TITLE = "</title><script>alert('title')</script> Hostile & Co"
 
 
 def every(prefix: str) -> str:
-    return prefix + " " + " ".join(PAYLOADS)
+    return prefix + " " + " ".join(one_line(p) for p in PAYLOADS)
+
+
+def one_line(payload: str) -> str:
+    # One-line fields refuse line breaks (validate says where), so they get each payload folded.
+    return " ".join(payload.split("\n"))
 
 
 def charter() -> dict[str, object]:
     pledges = []
     for i, payload in enumerate(PAYLOADS + ONE_LINE_OPENERS):
         pledges.append({"id": f"H-{i:02d}", "by": "alpha", "to": ["beta"],
-                        "text": payload + "\nsecond line", "owner": payload,
+                        "text": payload + "\nsecond line", "owner": one_line(payload),
                         "due": "2026-01-01", "status": "active", "metrics": ["m"]})
     return {
         "title": TITLE,
         "summary": "\n\n".join(PAYLOADS + ONE_LINE_OPENERS),
         "hub": "alpha",
         "partners": [
-            {"id": "alpha", "name": every("Alpha"), "lead": "# Lead | with pipe\nand a break"},
+            {"id": "alpha", "name": every("Alpha"), "lead": "# Lead | with pipe and a tab\there"},
             {"id": "beta", "name": "!!! danger \"Beta\"", "lead": every("Lead")},
         ],
-        "vision": {"statement": "\n\n".join(PAYLOADS), "outcomes": PAYLOADS + ONE_LINE_OPENERS},
-        "principles": [{"title": p, "description": p} for p in PAYLOADS],
+        "vision": {"statement": "\n\n".join(PAYLOADS),
+                   "outcomes": [one_line(p) for p in PAYLOADS + ONE_LINE_OPENERS]},
+        "principles": [{"title": one_line(p), "description": p} for p in PAYLOADS],
         "rules_of_engagement": PAYLOADS,
         "pledges": pledges,
         "metrics": [{"id": "m", "name": every("Metric"), "unit": "<b>u</b>",
                      "direction": "increase", "baseline": 1, "target": 5,
                      "measurements": [{"date": "2026-01-01", "value": 2}]}],
-        "engagement": {"mechanisms": [{"name": p, "mode": "face-to-face", "frequency": p,
-                                       "partners": ["all"]} for p in PAYLOADS[:4]],
+        "engagement": {"mechanisms": [{"name": one_line(p), "mode": "face-to-face",
+                                       "frequency": one_line(p), "partners": ["all"]}
+                                      for p in PAYLOADS[:4]],
                        "links": [["alpha", "beta"]]},
     }
 

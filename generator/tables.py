@@ -1,0 +1,80 @@
+"""Tables and lists of facts, written once and published two ways.
+
+On the site they are HTML that `generator.slots` places after conversion: Python-Markdown
+never parses their cells, which are most of a charter's or a register's page, and MkDocs never
+resolves their links one by one. For `charters render --out` the same cells are Markdown.
+A cell's text is charter text: escaped by `generator.text` on either way out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator import text
+from generator.slots import Link, Slots, inline_svg
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: text shown as typed, optionally a link, then HTML of ours and a picture."""
+
+    text: str = ""
+    # A generated page's path under docs/, with an optional '#anchor'.
+    link: str | None = None
+    html: str = ""  # our own markup after the text (a badge)
+    before: str = ""  # our own markup before it (what a filter script reads)
+    svg: Callable[[], str] | None = None  # a picture after it, drawn when published
+
+
+def _markdown_cell(cell: Cell, root: str) -> str:
+    shown = text.inline(cell.text) if cell.text else ""
+    if cell.link:
+        shown = f"[{shown}]({root}{cell.link})"
+    picture = str(inline_svg(cell.svg())) if cell.svg else ""
+    return cell.before + shown + cell.html + picture
+
+
+def _html_cell(cell: Cell, link: Link) -> str:
+    shown = text.html(cell.text)
+    if cell.link:
+        shown = f'<a href="{text.html(link(cell.link))}">{shown}</a>'
+    return cell.before + shown + cell.html + (cell.svg() if cell.svg else "")
+
+
+def table(slots: Slots, headers: Sequence[str], rows: Sequence[Sequence[Cell]], root: str, *,
+          searchable: bool = False) -> Markup:
+    """A table: HTML placed after conversion, or a Markdown table for other publishers.
+
+    `searchable` tables are placed before the search plugin reads the page."""
+
+    def markdown() -> str:
+        lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers)
+                 + " |"]
+        lines += ["| " + " | ".join(_markdown_cell(c, root) for c in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+
+    def html(link: Link) -> str:
+        head = "".join(f'<th scope="col">{text.html(h)}</th>' for h in headers)
+        body = "\n".join("<tr>" + "".join(f"<td>{_html_cell(c, link)}</td>" for c in row)
+                         + "</tr>" for row in rows)
+        return f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+    return slots.block(html, markdown, searchable=searchable)
+
+
+def facts(slots: Slots, items: Sequence[tuple[str, Sequence[Cell]]], root: str) -> Markup:
+    """A list of labelled facts ('By: …', 'Owner: …'), searchable."""
+
+    def markdown() -> str:
+        return "\n".join(f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
+                         for label, cells in items) + "\n"
+
+    def html(link: Link) -> str:
+        return "<ul>\n" + "\n".join(
+            f"<li><strong>{label}:</strong> " + ", ".join(_html_cell(c, link) for c in cells)
+            + "</li>" for label, cells in items) + "\n</ul>"
+
+    return slots.block(html, markdown, searchable=True)
