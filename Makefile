@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve lint bench browser clean
+.PHONY: site test quick serve lint bench browser clean
 
 # Set-up: a virtual environment with the project and its test tools, redone when
 # pyproject.toml changes.
@@ -39,6 +39,10 @@ browser:
 
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
+
+# Everything but the slow tests (marked `slow`), for a quick check while working.
+quick: $(TEST_STAMP) browser
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -126,6 +127,8 @@ def make_project(folder: Path, charters: dict[str, str] | None, pages: int = 0) 
     cfg = config(charters is not None)
     if charters is None:
         cfg["validation"] = {"omitted_files": "info"}
+        # The guide links to the site's calendar, which only ours publishes.
+        (folder / "docs" / "pledges.ics").write_text("", encoding="utf-8")
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return path
@@ -150,7 +153,7 @@ def measured(args: list[str], cwd: Path) -> Run:
 def build(config_file: Path) -> Run:
     site = config_file.parent / "site"
     shutil.rmtree(site, ignore_errors=True)
-    return measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+    return measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
                      str(config_file)], config_file.parent)
 
 
@@ -197,9 +200,12 @@ def preview(config_file: Path, charters: dict[str, str], saves: int
         path = config_file.parent / "charters" / f"{cid}.yaml"
         url = f"http://127.0.0.1:{port}/charters/{cid}/"
         text = path.read_text(encoding="utf-8")
-        marker = text.split("text: ", 1)[1].split("\n", 1)[0]
+        # A pledge's text on one line, unquoted: what the page shows as it is written.
+        found = re.search(r"^ +text: ([A-Za-z][^\n'\"#:]*)$", text, re.M)
+        assert found is not None, "no plain pledge text to edit"
+        marker = found[1]
         deadline = time.monotonic() + 1800
-        while marker.strip("'\"")[:30] not in fetch(url):
+        while marker[:30] not in fetch(url):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the preview never served the charter")
             time.sleep(0.5)
@@ -260,7 +266,7 @@ def main() -> int:
             floor = min((build(floor_cfg) for _ in range(args.runs)), key=lambda r: r.cpu)
             figures = {"ours": (ours, sizes_of(site)),
                        "floor": (floor, sizes_of(floor_cfg.parent / "site"))}
-            for side, (run, (largest, where, index)) in figures.items():
+            for side, (run, (largest, _, index)) in figures.items():
                 print(f"{size:8d} {side:>5} {pages:6d} {run.wall:7.2f}s {run.cpu:7.2f}s "
                       f"{run.cpu / size * 1e3:9.1f}ms {run.peak_mb:8.0f} {largest / 1e3:11.0f}kB "
                       f"{index / 1e6:11.2f}MB")

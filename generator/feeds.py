@@ -179,15 +179,15 @@ def _metric(m: Metric, today: dt.date) -> dict[str, Any]:
 # --- shared by CSV and iCalendar --------------------------------------------------------------
 
 def _selected(charter: Charter, partner_id: str | None) -> Iterator[tuple[Pledge, str]]:
-    """(pledge, role) for every pledge of a charter, or those a partner made or received."""
-    if partner_id is not None and not charter.involves(partner_id):
-        return  # `to: [all]` means all of this charter's partners, not every partner anywhere
+    """(pledge, role) for every pledge of a charter, or those a partner made or was made by
+    name. A pledge to all partners is in its charter's feed and the site's, once: listed in
+    every partner's feed too, N partners and N such pledges would make N squared events."""
     for pledge in charter.pledges:
         if partner_id is None:
             yield pledge, ""
         elif pledge.by == partner_id:
             yield pledge, "made"
-        elif partner_id in charter.recipients(pledge):
+        elif "all" not in pledge.to and partner_id in pledge.to:
             yield pledge, "received"
 
 

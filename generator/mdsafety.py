@@ -88,8 +88,8 @@ def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
         findings = _findings(name.group(1).lower(), tag[name.end():-1])
         if findings:
             found += findings
-        elif clean is not None and _QUOTED_TAG.fullmatch(tag):
-            clean.add(tag)
+        elif clean is not None and "href" not in tag and _QUOTED_TAG.fullmatch(tag):
+            clean.add(tag)  # a link is rarely seen twice: remembering it would only cost
     return sorted(found)
 
 

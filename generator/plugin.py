@@ -27,10 +27,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from generator.errors import ChartersError, Problem
+from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
 from generator.output import write_if_changed
-from generator.publish import Cache, Settings, Site, build_site, problems_page
+from generator.publish import Cache, Settings, build_site
 from generator.render import Output
 from generator.slots import Maker, fill
 
@@ -103,22 +103,20 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         try:
-            site = build_site(self.charters_dir, self.settings, self.cache,
-                              tolerate=self.serving)
+            site = build_site(self.charters_dir, self.settings, _PageCache(self.pages_dir),
+                              self.cache, tolerate=self.serving)
         except ChartersError as e:
             if not e.problems:
                 raise PluginError(f"charters: {e}") from e
             raise PluginError(f"charters: {len(e.problems)} problem(s) in the charters:\n"
                               f"{e}") from e
-        outputs = dict(site.outputs)
-        if site.problems:
-            outputs.update(self._problem_pages(site))
-        for path in outputs:
+        paths = list(site.slots)
+        self.slots = {path: dict(made) for path, made in site.slots.items() if made}
+        for problem in site.problems:  # the preview shows them in the browser too
+            log.warning(f"charters: {problem}")
+        for path in paths:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"charters: {path} is generated; remove docs/{path}")
-        self._write(outputs)
-        self.slots = {path: dict(out.slots) for path, out in outputs.items() if out.slots}
-        for path in outputs:
             # Listed from index pages, not the nav that every page renders: the nav stays
             # usable and the build linear with hundreds of charters.
             file = File(path, str(self.pages_dir), config.site_dir, config.use_directory_urls,
@@ -126,37 +124,11 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                         else InclusionLevel.NOT_IN_NAV)
             file.generated_by = "charters"
             files.append(file)
-        log.debug(f"charters: {len(outputs)} pages and feeds, {site.rendered} rendered")
+        log.debug(f"charters: {len(paths)} pages and feeds, {site.rendered} made")
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
         self.charters_rel = charters_rel.replace(os.sep, "/")
         self.files = files
         return files
-
-    def _problem_pages(self, site: Site) -> dict[str, Output]:
-        # The preview shows each broken charter's problems where its page was, and every
-        # problem on the home page, so whoever is editing sees them in the browser.
-        for problem in site.problems:
-            log.warning(f"charters: {problem}")
-        by_charter: dict[str, list[Problem]] = {}
-        for problem in site.problems:
-            by_charter.setdefault(_charter_of_source(problem.path, self.charters_dir),
-                                  []).append(problem)
-        pages = {f"charters/{cid}/index.md": Output(problems_page(found))
-                 for cid, found in by_charter.items() if cid}
-        home = site.outputs.get("index.md")
-        if home is not None and isinstance(home.content, str):
-            pages["index.md"] = Output(problems_page(site.problems).replace(
-                "# This charter has problems", "# The charters have problems", 1)
-                + "\n" + home.content, home.slots)
-        return pages
-
-    def _write(self, outputs: dict[str, Output]) -> None:
-        # Compared with what the page cache holds on disk, not with what this process wrote:
-        # the folder may have been cleaned, or written by another build.
-        for path, output in outputs.items():
-            content = output.content
-            write_if_changed(self.pages_dir, path,
-                             content.encode("utf-8") if isinstance(content, str) else content)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
@@ -244,6 +216,21 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
 
+class _PageCache:
+    """The folder MkDocs reads the generated pages from, written only where they change."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def has(self, path: str) -> bool:
+        return (self.folder / path).is_file()
+
+    def put(self, path: str, output: Output) -> None:
+        content = output.content
+        write_if_changed(self.folder, path,
+                         content.encode("utf-8") if isinstance(content, str) else content)
+
+
 def _refusal(found: dict[str, list[str]]) -> str:
     # Fail closed: a page with live markup is never published.
     return ("charters: refusing to publish live markup, which charter text cannot produce; "
@@ -255,14 +242,3 @@ def _refusal(found: dict[str, list[str]]) -> str:
 def _charter_of(path: str) -> str | None:
     parts = path.split("/")
     return parts[1] if len(parts) >= 3 and parts[0] == "charters" else None
-
-
-def _charter_of_source(shown: str, charters_dir: Path) -> str:
-    # The charter a problem's file belongs to: `x.yaml` or anything under `x/`.
-    try:
-        relative = Path(shown).resolve().relative_to(charters_dir)
-    except ValueError:
-        return ""
-    first = relative.parts[0] if relative.parts else ""
-    return first.removesuffix(".yaml") if len(relative.parts) > 1 or first.endswith(".yaml") \
-        else ""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator.errors import ChartersError, Problem
 from generator.feeds import feed_plan
@@ -21,9 +21,11 @@ from generator.model import Charter
 from generator.pictures import svg
 from generator.render import Extras, Output, Planned, site_plan
 from generator.review.history import History, collect, history_markdown, last_changed
+from generator.review.signatures import changes_since_signed, stale_signatures
 from generator.selfassess.assessments import check_charter_assessments
 from generator.selfassess.page import self_assessment_markdown
 from generator.selfassess.responses import load_responses
+from generator.slots import Maker
 from generator.source import ParseCache, read_all
 
 log = logging.getLogger("mkdocs.plugins.charters")
@@ -55,24 +57,51 @@ class Cache:
 
     charters: ParseCache = field(default_factory=ParseCache)
     assessments: dict[tuple[str, bytes], list[Problem]] = field(default_factory=dict)
-    rendered: dict[str, tuple[bytes, Output]] = field(default_factory=dict)
+    # path -> the digest of what it was made from, and its slots (its content is not kept)
+    rendered: dict[str, tuple[bytes, Mapping[str, Maker]]] = field(default_factory=dict)
+
+
+class Sink(Protocol):
+    """Where a build's outputs go as they are made, so that no build holds them all."""
+
+    def has(self, path: str) -> bool:
+        """True if the output at `path` is there, as this process last put it."""
+
+    def put(self, path: str, output: Output) -> None:
+        """Publish one output."""
+
+
+class Collect:
+    """A sink that keeps every output: for `charters render --out` and the tests."""
+
+    def __init__(self) -> None:
+        self.outputs: dict[str, Output] = {}
+
+    def has(self, path: str) -> bool:
+        return False
+
+    def put(self, path: str, output: Output) -> None:
+        self.outputs[path] = output
 
 
 @dataclass(frozen=True)
 class Site:
-    """What a build publishes: the outputs by path under docs/, and the charters behind them.
+    """What a build published: every output's path and slots, and the charters behind them.
 
     `problems` is empty unless the build was asked to publish around them (the preview)."""
 
     charters: list[Charter]
-    outputs: dict[str, Output]
+    slots: dict[str, Mapping[str, Maker]]  # path -> its slots, for every output
     problems: list[Problem] = field(default_factory=list)
-    rendered: int = 0  # how many outputs were rendered rather than taken from the cache
+    rendered: int = 0  # how many outputs were made rather than left as they were
 
 
-def build_site(charters_dir: Path, settings: Settings, cache: Cache | None = None, *,
-               tolerate: bool = False) -> Site:
-    """Read, check and render every charter.
+def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache | None = None,
+               *, tolerate: bool = False) -> Site:
+    """Read, check and render every charter, handing each output to `sink` as it is made.
+
+    An output whose inputs have not changed since this cache last made it, and which the sink
+    still has, is not made again.
 
     Raises ChartersError with every problem found; with `tolerate`, publishes the charters
     that have none instead and returns the problems with the site (the preview shows them).
@@ -93,26 +122,37 @@ def build_site(charters_dir: Path, settings: Settings, cache: Cache | None = Non
     self_assessment = {
         c.id: partial(self_assessment_markdown, c, responses.get(c.id, []), settings.today,
                       settings.threshold) for c in charters}
+    since_signed = {} if history is None else changes_since_signed(charters, history)
     extras = Extras(
         self_assessment=self_assessment,
         history={} if history is None else {
             c.id: partial(history_markdown, c, history) for c in charters},
         last_changed={} if history is None or not history.available else {
             c.id: last_changed(history, c.id) for c in charters},
+        since_signed=since_signed,
+        stale_signatures=stale_signatures(since_signed)
+        if history is not None and history.available else None,
+        versions={} if history is None else _versions(charters, history),
         pictures=PICTURES, feeds=True)
-    plan = site_plan(charters, settings.today, extras, placeholders=settings.placeholders)
+    plan = site_plan(charters, settings.today, extras, placeholders=settings.placeholders,
+                     problems=[str(p) for p in problems])
+    for cid, found in _by_charter(problems, charters_dir).items():
+        # The preview shows a broken charter's problems where its page was.
+        plan[f"charters/{cid}/index.md"] = Planned(None, partial(_problems_page, found))
     for path, make in feed_plan(charters, settings.today, site_url=settings.site_url).items():
         plan[path] = Planned(None, partial(_feed, make))
     digests = _digests(charters, cache, responses, settings, history)
-    outputs, rendered = _render(plan, digests, cache)
-    return Site(charters, outputs, problems, rendered)
+    digests["\0problems"] = hashlib.blake2b(repr(problems).encode(), digest_size=16).digest()
+    slots, rendered = _render(plan, digests, cache, sink)
+    return Site(charters, slots, problems, rendered)
 
 
 def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
                   history: bool = True) -> tuple[list[Charter], dict[str, str | bytes]]:
     """Every output, self-contained, as `charters render --out` writes them."""
-    site = build_site(charters_dir, Settings(today, threshold, history))
-    return site.charters, {path: out.content for path, out in site.outputs.items()}
+    sink = Collect()
+    site = build_site(charters_dir, Settings(today, threshold, history), sink)
+    return site.charters, {path: out.content for path, out in sink.outputs.items()}
 
 
 def _feed(make: Callable[[], bytes]) -> Output:
@@ -135,9 +175,20 @@ def _history(charters_dir: Path) -> History:
     folder = charters_dir.resolve()
     found = collect(folder.parent, folder)
     if not found.available:
-        log.warning(f"charters: history is unavailable: {found.reason}")
+        # Said on every history page; a download or shallow clone still builds (strict).
+        log.info(f"charters: history is unavailable: {found.reason}")
     for note in found.notes:
         log.info(f"charters: history: {note}")
+    return found
+
+
+def _versions(charters: Iterable[Charter], history: History) -> dict[str, str]:
+    # A printed charter says which version it is: the last commit that changed it.
+    found = {}
+    for charter in charters:
+        entries = history.entries.get(charter.id, ())
+        if history.available and entries:
+            found[charter.id] = f"commit {entries[0].commit} of {entries[0].date.isoformat()}"
     return found
 
 
@@ -159,46 +210,62 @@ def _digests(charters: Iterable[Charter], cache: Cache, responses: Mapping[str, 
     return found
 
 
-def _render(plan: Mapping[str, Planned], digests: Mapping[str, bytes], cache: Cache
-            ) -> tuple[dict[str, Output], int]:
-    """Every output, rendered again only when a charter it reads has changed."""
+def _render(plan: Mapping[str, Planned], digests: Mapping[str, bytes], cache: Cache,
+            sink: Sink) -> tuple[dict[str, Mapping[str, Maker]], int]:
+    """Every output made and handed to `sink`, unless a charter it reads has not changed."""
     everything = hashlib.blake2b(b"".join(digests[c] for c in sorted(digests)),
                                  digest_size=16).digest()
-    outputs: dict[str, Output] = {}
-    rendered: dict[str, tuple[bytes, Output]] = {}
+    slots: dict[str, Mapping[str, Maker]] = {}
+    rendered: dict[str, tuple[bytes, Mapping[str, Maker]]] = {}
     count = 0
     for path, planned in plan.items():
-        if planned.reads is None:
-            key = everything
-        else:
-            key = hashlib.blake2b(b"".join(digests[c] for c in planned.reads),
-                                  digest_size=16).digest()
+        reads = sorted(digests) if planned.reads is None else planned.reads
+        key = everything if planned.reads is None else hashlib.blake2b(
+            b"".join(digests[c] for c in reads), digest_size=16).digest()
         old = cache.rendered.get(path)
-        if old is not None and old[0] == key:
-            output = old[1]
-        else:
-            try:
-                output, count = planned.make(), count + 1
-            except Exception as e:  # a bug, never bad input: name the page and stop
-                raise ChartersError(f"rendering {path} failed: {type(e).__name__}: {e}") from e
-            if output.slots and isinstance(output.content, str):
-                # What its placeholders will show is not in its Markdown: the digest of what
-                # they are made from is, so the page changes (and `mkdocs serve --dirty`
-                # converts it again) exactly when they would.
-                output = Output(f"{output.content}\n<!-- charters: {key.hex()} -->\n",
-                                output.slots)
-        rendered[path] = (key, output)
-        outputs[path] = output
+        if old is not None and old[0] == key and sink.has(path):
+            rendered[path] = old
+            slots[path] = old[1]
+            continue
+        try:
+            output = planned.make()
+        except Exception as e:  # a bug, never bad input: name the page and stop
+            raise ChartersError(f"rendering {path} failed: {type(e).__name__}: {e}") from e
+        count += 1
+        if output.slots and isinstance(output.content, str):
+            # What its placeholders will show is not in its Markdown: the digest of what
+            # they are made from is, so the page changes (and `mkdocs serve --dirty`
+            # converts it again) exactly when they would.
+            output = Output(f"{output.content}\n<!-- charters: {key.hex()} -->\n",
+                            output.slots)
+        sink.put(path, output)
+        rendered[path] = (key, output.slots)
+        slots[path] = output.slots
     cache.rendered = rendered
-    return outputs, count
+    return slots, count
 
 
-def problems_page(problems: Iterable[Problem]) -> str:
-    """A page that shows, in the preview, why a charter cannot be published yet."""
+def _problems_page(problems: Iterable[Problem]) -> Output:
     from generator.text import html
 
     items = "\n".join(f"<li><code>{html(str(p))}</code></li>" for p in problems)
-    return ("# This charter has problems\n\n"
-            "The preview shows this page until the charter is fixed; `mkdocs build` refuses "
-            "it. Each problem gives the file, line and column:\n\n"
-            f'<ul class="cc-problems">\n{items}\n</ul>\n')
+    return Output("# This charter has problems\n\n"
+                  "The preview shows this page until the charter is fixed; `mkdocs build` "
+                  "refuses it. Each problem gives the file, line and column:\n\n"
+                  f'<ul class="cc-problems">\n{items}\n</ul>\n')
+
+
+def _by_charter(problems: Iterable[Problem], charters_dir: Path) -> dict[str, list[Problem]]:
+    # The charter each problem's file belongs to: `x.yaml`, or anything under `x/`.
+    found: dict[str, list[Problem]] = {}
+    for problem in problems:
+        try:
+            relative = Path(problem.path).resolve().relative_to(charters_dir.resolve())
+        except ValueError:
+            continue
+        parts = relative.parts
+        if len(parts) > 1 or (parts and parts[0].endswith(".yaml")):
+            cid = parts[0].removesuffix(".yaml")
+            if cid != "partners":  # the partner registry concerns every charter
+                found.setdefault(cid, []).append(problem)
+    return found

@@ -66,6 +66,12 @@ class Extras:
     history: Mapping[str, Callable[[], str]] = field(default_factory=dict)
     # charter id -> {"" or pledge id -> date it last changed}
     last_changed: Mapping[str, Mapping[str, dt.date]] = field(default_factory=dict)
+    # charter id -> partner id -> what changed since it signed ([]: nothing; None: unknown)
+    since_signed: Mapping[str, Mapping[str, list[str] | None]] = field(default_factory=dict)
+    # how many partners' signatures predate a change, for the health summary (None: unknown)
+    stale_signatures: int | None = None
+    # charter id -> the version a printed copy is of ("commit 1a2b3c4 of 2026-11-20")
+    versions: Mapping[str, str] = field(default_factory=dict)
     # pictures: name -> function returning inline SVG
     pictures: Mapping[str, Callable[..., str]] = field(default_factory=dict)
     feeds: bool = False
@@ -261,7 +267,7 @@ def _relative(target: str, here: str) -> str:
 
 
 def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras(), *,
-              placeholders: bool = True) -> dict[str, Planned]:
+              placeholders: bool = True, problems: Sequence[str] = ()) -> dict[str, Planned]:
     """Every generated page's path, the charters it reads, and the call that renders it.
 
     Listing the pages is cheap and rendering them is not: a publisher lists them all, and
@@ -314,7 +320,7 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
                     rows=chunk, number=number, total=len(chunks), folder=folder, **common))
     # The pages that read every charter.
     plan["index.md"] = Planned(None, _page(
-            "home.md.j2", placeholders,
+            "home.md.j2", placeholders, problems=problems,
                                            charters=charters, rows=rows, **common))
     charter_pages = pages_of(list(charters))
     for number, chunk in enumerate(charter_pages, 1):
@@ -429,13 +435,21 @@ def pledge_table(slots: Slots, rows: Sequence[PledgeRow], root: str, by: bool = 
     return tables.table(slots, columns, [_pledge_cells(r, columns, False) for r in rows], root)
 
 
-def partner_rows(c: Charter) -> list[list[Cell]]:
-    """The charter's partners: who, what sector, its lead, and whether it has signed."""
+def partner_rows(c: Charter, since: Mapping[str, list[str] | None]) -> list[list[Cell]]:
+    """The charter's partners: who, what sector, its lead, and whether it has signed, and
+    what changed since (a signature belongs to the version it signed)."""
     return [[Cell(p.name + (" (hub)" if p.id == c.hub else ""), f"partners/{p.id}/index.md"),
              Cell(SECTOR_LABELS[p.sector] if p.sector else "–"), Cell(p.lead or "–"),
-             Cell(f"✓ {p.signed}") if p.signed
-             else Cell(html='<span class="cc-badge cc-unsigned">✗ Not signed</span>')]
-            for p in c.partners]
+             _signed(p, since.get(p.id))] for p in c.partners]
+
+
+def _signed(p: Partner, since: list[str] | None) -> Cell:
+    if p.signed is None:
+        return Cell(html='<span class="cc-badge cc-unsigned">✗ Not signed</span>')
+    if not since:
+        return Cell(f"✓ signed {p.signed}")
+    return Cell(f"signed {p.signed}; since then: {', '.join(since)}",
+                html=' <span class="cc-badge cc-stale-signature">⚠ Predates changes</span>')
 
 
 def mechanism_rows(c: Charter) -> list[list[Cell]]:

@@ -62,7 +62,7 @@ def charter_id(path: str) -> tuple[str, list[Problem]]:
     """The charter id is the file name without .yaml; it must be a valid id."""
     name = path.rsplit("/", 1)[-1]
     stem = name[: -len(".yaml")] if name.endswith(".yaml") else name
-    if not _ID.match(stem):
+    if not _ID.fullmatch(stem):
         return stem, [Problem(path, 1, 1, "", f"file name '{name}' is not a valid charter id: use "
                                               "lowercase letters, digits and single hyphens, "
                                               "then .yaml, like 'city-health-partnership.yaml'")]

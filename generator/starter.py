@@ -49,7 +49,7 @@ def _taken(folder: Path) -> set[str]:
 
 def write_starter(charter_id: str, folder: Path, today: dt.date | None = None) -> Path:
     """Write `folder/charter_id.yaml`; never overwrite an existing charter."""
-    if not re.match(spec.ID_PATTERN, charter_id):
+    if not re.fullmatch(spec.ID_PATTERN, charter_id):
         raise UsageError(f"'{charter_id}' is not a valid charter id: use lowercase letters, "
                          "digits and single hyphens, like 'city-health-partnership'")
     path = folder / f"{charter_id}.yaml"

@@ -72,7 +72,13 @@ def _inline(text: str) -> str:
 
 def html(text: object) -> str:
     """A one-line field as HTML text, for HTML that never passes through Markdown."""
-    return str(escape(_SPACE.sub(" ", str(text)).translate(_CONTROLS_ONLY)))
+    return _html(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _html(text: str) -> str:
+    # Cached: a register repeats the same names, titles and owners on every row.
+    return str(escape(_SPACE.sub(" ", text).translate(_CONTROLS_ONLY)))
 
 
 def safe_url(url: str) -> bool:

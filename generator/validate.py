@@ -29,8 +29,6 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _KIND = {BOOL: "a boolean", INT: "a number", FLOAT: "a number", NULL: "empty (null)",
          TIMESTAMP: "a date"}
 MAX_NUMBER_CHARS = 30
-MAX_ID_CHARS = s.MAX_ID_CHARS
-MAX_LINE_CHARS = s.MAX_LINE_CHARS
 _BREAK = re.compile(f"[{s.LINE_BREAKS}]")
 _BIDI = re.compile(f"[{s.BIDI_CONTROLS}]")
 _ID_PATTERNS = (s.ID_PATTERN, s.PLEDGE_ID_PATTERN)
@@ -185,20 +183,24 @@ class Walker:
             if not value.strip():
                 self.report(node, path, "is empty; expected text")
                 return BAD
-            message = self._markdown(value, path, node) if spec.multiline else _one_line(value)
-            if message:
-                self.report(node, path, message)
-                return BAD
+            if spec.multiline:
+                if not self._markdown(value, path, node):
+                    return BAD
+            else:
+                message = _one_line(value)
+                if message:
+                    self.report(node, path, message)
+                    return BAD
         else:
             pattern = self._patterns.get(spec.pattern)
             if pattern is None:
                 pattern = self._patterns[spec.pattern] = re.compile(spec.pattern)
-            if not pattern.match(value):
+            if not pattern.fullmatch(value):
                 self.report(node, path, _bad_id(value, spec))
                 return BAD
-            if spec.pattern in _ID_PATTERNS and len(value) > MAX_ID_CHARS:
+            if spec.pattern in _ID_PATTERNS and len(value) > s.MAX_ID_CHARS:
                 self.report(node, path, f"is {len(value):,} characters long; an id has at most "
-                                        f"{MAX_ID_CHARS}")
+                                        f"{s.MAX_ID_CHARS}")
                 return BAD
         if spec.ref:
             self.refs.append((spec.ref, value, path, node))
@@ -210,14 +212,20 @@ class Walker:
             self.decls.append((spec.declares, value, path, node))
         return value
 
-    def _markdown(self, value: str, path: Path, node: yaml.ScalarNode) -> str | None:
+    def _markdown(self, value: str, path: Path, node: yaml.ScalarNode) -> bool:
+        """Check a Markdown field against the bounds of `text`; False when it passes one."""
         beyond = text.beyond_bounds(value)
         if beyond:
             line, what = beyond
-            return f"line {line} of the text {what}" if line > 1 else what
+            if node.style == "|":  # a literal block: its lines are the file's, from the next
+                mark = node.start_mark
+                self.problems.append(Problem(self.path, mark.line + 1 + line, 1, where(path), what))
+            else:  # folded or quoted: YAML joined its lines, so say which line of the text
+                self.report(node, path, f"line {line} of the text {what}" if line > 1 else what)
+            return False
         for anchor in text.anchor_links(value):
             self.anchors.append((anchor, path, node))
-        return None
+        return True
 
     def _enum(self, node: yaml.ScalarNode, spec: s.Enum, path: Path) -> Any:
         allowed = ", ".join(spec.values)
@@ -289,8 +297,9 @@ def _one_line(value: str) -> str | None:
     if bidi:
         return (f"holds U+{ord(bidi.group()):04X}, a character that changes the order text is "
                 "shown in, so readers would not see what is stored; remove it")
-    if len(value) > MAX_LINE_CHARS:
-        return f"is {len(value):,} characters long; a one-line field has at most {MAX_LINE_CHARS:,}"
+    if len(value) > s.MAX_LINE_CHARS:
+        return (f"is {len(value):,} characters long; a one-line field has at most "
+                f"{s.MAX_LINE_CHARS:,}")
     return None
 
 

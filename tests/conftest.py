@@ -67,7 +67,9 @@ def make_project(folder: Path, charters: Path | Mapping[str, str] | None = None,
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     options = {"charters_dir": "charters", "build_date": BUILD_DATE.isoformat(), "history": False}
     options.update(plugin_options or {})
-    config["plugins"] = ["search", {"charters": options}]
+    # The project's own plugins, with the charters plugin's options replaced.
+    config["plugins"] = [{"charters": options} if isinstance(p, dict) and "charters" in p
+                         else p for p in config["plugins"]]
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return folder / "mkdocs.yml"
 

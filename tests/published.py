@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,21 +49,32 @@ KINDS = {
 
 
 def project(folder: Path, *, site_url: str | None = SITE_URL) -> Path:
-    """This repository's site set-up in `folder`, mkdocs.yml as shipped but for the build date,
-    history (no git here) and `site_url`; returns its mkdocs.yml."""
+    """This repository's site set-up in `folder`, committed to a git repository of its own
+    (for the history pages), mkdocs.yml as shipped but for the build date and `site_url`;
+    returns its mkdocs.yml."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("theme", "docs", "charters"):
         shutil.copytree(ROOT / name, folder / name)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     for entry in config["plugins"]:
         if isinstance(entry, dict) and "charters" in entry:
-            entry["charters"] = {**(entry["charters"] or {}),
-                                 "build_date": BUILD_DATE.isoformat(), "history": False}
+            entry["charters"] = {**(entry["charters"] or {}), "build_date": BUILD_DATE.isoformat()}
     if site_url is not None:
         config["site_url"] = site_url
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False),
                                        encoding="utf-8")
+    commit(folder)
     return folder / "mkdocs.yml"
+
+
+def commit(folder: Path) -> None:
+    """Make `folder` a git repository with everything in it committed once, on a fixed date."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Secretariat", "GIT_AUTHOR_EMAIL": "s@example.org",
+           "GIT_COMMITTER_NAME": "Secretariat", "GIT_COMMITTER_EMAIL": "s@example.org",
+           "GIT_AUTHOR_DATE": "2026-11-20T09:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2026-11-20T09:00:00+00:00", "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Charters"]):
+        subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, check=True)
 
 
 @functools.cache

@@ -140,3 +140,13 @@ def test_the_self_assessment_records_an_answer_and_keeps_it(
     assert "average 3 of 4" in score.inner_text()
     page.reload()
     assert pillar.locator("input[type=radio][value='3']").first.is_checked()
+
+
+def test_the_published_address_of_a_pledge_still_opens_it_from_the_server(
+        page: Any, site: Path, http_base: str) -> None:
+    # charters/<id>/#<pledge> is in e-mails, calendars and pull requests: the server serves the
+    # folder's index.html, so the links the site now writes (index.html) did not break it.
+    charter, pledge = first_pledge(site)
+    page.goto(f"{http_base}charters/{charter}/#{pledge}")
+    assert page.locator(f"h4[id='{pledge}']").is_visible()
+    assert page.evaluate("location.hash") == f"#{pledge}"

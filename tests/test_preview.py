@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -122,10 +123,9 @@ def test_a_broken_charter_shows_its_positioned_problem_in_the_browser_until_fixe
     preview.charter.write_text(text.replace("hub: riverside-food-bank",
                                             "hub: nobody-we-know"), encoding="utf-8")
     page = wait_for(preview.url(f"charters/{CHARTER}/"), "This charter has problems")
-    assert f"charters/{CHARTER}.yaml:" in page
-    assert "hub: unknown partner" in page
+    assert f"charters/{CHARTER}.yaml:14:6: hub: unknown partner" in html.unescape(page)
     home = wait_for(preview.url(""), "The charters have problems")
-    assert "hub: unknown partner" in home
+    assert "hub: unknown partner" in html.unescape(home)
     preview.charter.write_text(text, encoding="utf-8")
     page = wait_for(preview.url(f"charters/{CHARTER}/"), ORIGINAL)
     assert "This charter has problems" not in page

@@ -139,7 +139,7 @@ def hostile_charters(draw: st.DrawFn) -> tuple[str, str]:
     return path.name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
 
 
-@settings(max_examples=8, deadline=None, derandomize=True, database=None,
+@settings(max_examples=10, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_charters())
 def test_every_hostile_charter_that_validates_builds_strictly(mutant: tuple[str, str]) -> None:

@@ -71,6 +71,7 @@ def test_the_example_responses_load_without_problems():
 
 def test_the_same_respondent_twice_in_a_round_and_an_orphan_folder_are_reported(tmp_path):
     shutil.copy(ROOT / "charters" / "wessex-healthcare-education.yaml", tmp_path)
+    shutil.copy(ROOT / "charters" / "partners.yaml", tmp_path)
     folder = tmp_path / "wessex-healthcare-education" / "assessments"
     folder.mkdir(parents=True)
     text = ("checklist: health-check\nrespondent: wessex-etb\ndate: 2026-10-1{}\n"
@@ -86,6 +87,7 @@ def test_the_same_respondent_twice_in_a_round_and_an_orphan_folder_are_reported(
 
 def test_a_response_file_validated_on_its_own_is_checked_against_its_charter(tmp_path):
     shutil.copy(ROOT / "charters" / "wessex-healthcare-education.yaml", tmp_path)
+    shutil.copy(ROOT / "charters" / "partners.yaml", tmp_path)
     folder = tmp_path / "wessex-healthcare-education" / "assessments"
     folder.mkdir(parents=True)
     text = "checklist: health-check\nrespondent: {}\ndate: 2026-10-12\nanswers: {{{}: 2}}\n"

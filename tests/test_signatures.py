@@ -116,3 +116,26 @@ def test_history_reads_charters_that_name_partners_from_the_registry(repo: Repo)
     assert [e.subject for e in history.entries["harbour"]][:2] == ["HH-3 owner",
                                                                   "The college signs"]
     assert since(repo)["harbour"]["harbour-college"] == ["HH-3 owner"]
+
+
+def test_the_built_site_shows_a_signature_that_predates_a_change_on_the_page_and_home(
+        repo: Repo) -> None:
+    from bs4 import BeautifulSoup
+
+    from conftest import BUILD_DATE, build, make_project
+
+    # The site project lives in the repository, so the plugin reads the same history.
+    config = make_project(repo.root / "site-project", repo.root / "charters",
+                          {"history": True, "build_date": BUILD_DATE.isoformat()})
+    text = config.read_text(encoding="utf-8").replace("charters_dir: charters",
+                                                      "charters_dir: ../charters")
+    config.write_text(text, encoding="utf-8")
+    site = build(config)
+    page = BeautifulSoup((site / "charters" / "harbour" / "index.html").read_text("utf-8"),
+                         "html.parser")
+    partners = " ".join(page.select_one("#partners").find_next("table").get_text(" ").split())
+    assert "signed 2026-01-05; since then: HH-2 due date ⚠ Predates changes" in partners
+    assert "✓ signed 2026-02-20" in partners  # the college signed after the move
+    home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    summary = " ".join(home.select_one(".cc-summary").get_text(" ").split())
+    assert "1 signatures that predate changes" in summary

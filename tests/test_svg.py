@@ -371,8 +371,8 @@ def test_coordinates_keep_their_sign_and_one_decimal(x: float, shown: str) -> No
 
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (58, "%", "58%"), (15.5, "%", "15.5%"), (1234.5, "parcels", "1,234.5 parcels"),
-    (2.999, None, "3"), (0.25, None, "0.25"), (0.004, "mg", "0.004 mg"), (-0.004, None, "-0.004"),
-    (-3.1, "%", "-3.1%"),
+    (2.999, None, "3"), (0.25, None, "0.25"), (0.004, "mg", "0.004 mg"), (-0.004, None, "−0.004"),
+    (-3.1, "%", "−3.1%"),  # a minus sign, not a hyphen
 ])
 def test_values_show_as_written_without_a_dangling_point(value: float, unit: str | None,
                                                           text: str) -> None:

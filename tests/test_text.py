@@ -161,7 +161,8 @@ def test_the_last_line_remembers_only_harmless_tags(page: str, finding: str) -> 
     clean: set[str] = set()
     ordinary = '<p class="x"><a href="../y/">y</a></p>'
     assert unsafe_html(ordinary, clean) == []
-    assert clean == {'<p class="x">', '<a href="../y/">'}
+    # Links are rarely seen twice, so only the other harmless tags are remembered.
+    assert clean == {'<p class="x">'}
     for _ in range(2):
         assert any(f.startswith(finding) for f in unsafe_html(ordinary + page, clean))
     assert clean

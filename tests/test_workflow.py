@@ -104,6 +104,7 @@ def charter_repo(root: Path, text: str) -> Path:
 
 
 @pytest.mark.git
+@pytest.mark.slow  # pre-commit installs the package and MkDocs into an environment of its own
 @pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None,
                     reason="pre-commit is not installed (pip install -e '.[test]')")
 def test_the_pre_commit_hook_passes_a_valid_charter_and_fails_an_invalid_one(

@@ -8,7 +8,8 @@ the page together and shows what the committed responses say. Charter text goes 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from generator.model import Charter
 from generator.selfassess.aggregate import ChecklistSummary, PillarSummary, bar_chart_svg, summarise
@@ -37,7 +38,7 @@ def self_assessment_markdown(charter: Charter, responses: Sequence[Response], to
     for checklist in checklists:
         out += _checklist(charter, checklist, today, slots)
     *intro, form, _ = send_form(charter, checklists)  # its heading and words, then its HTML
-    out += [*intro, _html(slots, form), ""]
+    out += [*intro, _html(slots, lambda: form), ""]
     out += _aggregate(charter, checklists, responses, threshold, slots)
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -64,9 +65,9 @@ def _how_to(charter: Charter, threshold: int) -> list[str]:
     ]
 
 
-def _html(slots: Slots, piece: str) -> str:
-    """HTML we built, as one block: placed after conversion, or raw in the Markdown."""
-    return str(slots.block(lambda link: piece, lambda: piece))
+def _html(slots: Slots, make: Callable[[], str]) -> str:
+    """HTML we build, as one block: made after conversion, or raw in the Markdown."""
+    return str(slots.block(lambda link: make(), make))
 
 
 def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Slots
@@ -88,7 +89,8 @@ def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Sl
             out += ["Questions for this charter:", ""]
             out += [f"- [ ] {q}" for q in asked[pillar.id]]
             out.append("")
-        out += [_html(slots, pillar_fieldsets(checklist.id, pillar, label, current)), ""]
+        out += [_html(slots, partial(pillar_fieldsets, checklist.id, pillar, label, current)),
+                ""]
     return out
 
 
@@ -145,7 +147,8 @@ def _summary(summary: ChecklistSummary, threshold: int, slots: Slots) -> list[st
         f"of 4)</figcaption>{bar_chart_svg(p, p.title)}</figure>"
         for p in summary.pillars if p.shown]
     if figures:
-        out += [_html(slots, "\n".join(['<div class="sa-charts">', *figures, "</div>"])), ""]
+        charts = "\n".join(['<div class="sa-charts">', *figures, "</div>"])
+        out += [_html(slots, lambda: charts), ""]
     partial = [p for p in summary.pillars if p.shown and p.left_out]
     if partial:
         out += ["Some statements are left out of the figures to protect individual answers:", ""]

@@ -89,7 +89,7 @@ def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response |
                       f"(this charter has: {', '.join(checklists)})")
     respondent = values.get("respondent")
     partners = [p.id for p in charter.partners]
-    if respondent and _ID.match(respondent) and respondent not in partners:
+    if respondent and _ID.fullmatch(respondent) and respondent not in partners:
         hint = suggest(respondent, partners)
         if hint:  # an id close to a partner's is a typo; anything else is a role
             walker.report(_value_node(root, "respondent"), ("respondent",),
@@ -160,7 +160,7 @@ def _value_node(root: yaml.Node, key: str) -> yaml.Node:
 def _file_name_problems(path: str) -> list[Problem]:
     name = path.rsplit("/", 1)[-1]
     stem = name[: -len(".yaml")] if name.endswith(".yaml") else None
-    if stem is None or not _ID.match(stem):
+    if stem is None or not _ID.fullmatch(stem):
         return [Problem(path, 1, 1, "", f"file name '{name}' is not allowed: use lowercase "
                                          "letters, digits and hyphens, then .yaml, like "
                                          "'2026-10-12-solent-nhs-trust.yaml'")]
