@@ -139,8 +139,12 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
     for cid, found in _by_charter(problems, charters_dir).items():
         # The preview shows a broken charter's problems where its page was.
         plan[f"charters/{cid}/index.md"] = Planned(None, partial(_problems_page, found))
+    involved: dict[str, list[str]] = {}
+    for charter in charters:
+        for partner in charter.partners:
+            involved.setdefault(partner.id, []).append(charter.id)
     for path, make in feed_plan(charters, settings.today, site_url=settings.site_url).items():
-        plan[path] = Planned(None, partial(_feed, make))
+        plan[path] = Planned(_feed_reads(path, involved), partial(_feed, make))
     digests = _digests(charters, cache, responses, settings, history)
     digests["\0problems"] = hashlib.blake2b(repr(problems).encode(), digest_size=16).digest()
     slots, rendered = _render(plan, digests, cache, sink)
@@ -153,6 +157,16 @@ def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
     sink = Collect()
     site = build_site(charters_dir, Settings(today, threshold, history), sink)
     return site.charters, {path: out.content for path, out in sink.outputs.items()}
+
+
+def _feed_reads(path: str, involved: Mapping[str, list[str]]) -> tuple[str, ...] | None:
+    # A charter's feed reads that charter, a partner's the charters it is in; the rest, all.
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0] == "charters":
+        return (parts[1],)
+    if len(parts) == 3 and parts[0] == "partners":
+        return tuple(involved.get(parts[1], ()))
+    return None
 
 
 def _feed(make: Callable[[], bytes]) -> Output:

@@ -425,14 +425,15 @@ REGISTER_COLUMNS = ("Pledge", "Charter", "By", "To", "Commitment", "Owner", "Due
 def register_table(slots: Slots, rows: Sequence[PledgeRow], root: str) -> Markup:
     """The register: each row marked with what its filter script reads."""
     return tables.table(slots, REGISTER_COLUMNS,
-                        [_pledge_cells(r, REGISTER_COLUMNS, True) for r in rows], root)
+                        lambda: [_pledge_cells(r, REGISTER_COLUMNS, True) for r in rows], root)
 
 
 def pledge_table(slots: Slots, rows: Sequence[PledgeRow], root: str, by: bool = False
                  ) -> Markup:
     """A table of pledges across charters, on a partner's page."""
     columns = ("Pledge", "Charter", "By" if by else "To", "Commitment", "Owner", "Due", "Status")
-    return tables.table(slots, columns, [_pledge_cells(r, columns, False) for r in rows], root)
+    return tables.table(slots, columns,
+                        lambda: [_pledge_cells(r, columns, False) for r in rows], root)
 
 
 def partner_rows(c: Charter, since: Mapping[str, list[str] | None]) -> list[list[Cell]]:

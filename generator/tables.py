@@ -44,22 +44,28 @@ def _html_cell(cell: Cell, link: Link) -> str:
     return cell.before + shown + cell.html + (cell.svg() if cell.svg else "")
 
 
-def table(slots: Slots, headers: Sequence[str], rows: Sequence[Sequence[Cell]], root: str, *,
+Rows = Sequence[Sequence[Cell]]
+
+
+def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows], root: str, *,
           searchable: bool = False) -> Markup:
     """A table: HTML placed after conversion, or a Markdown table for other publishers.
 
-    `searchable` tables are placed before the search plugin reads the page."""
+    `searchable` tables are placed before the search plugin reads the page. Given as a call,
+    the rows are made only when the table is: a build does not hold every table's cells."""
 
     def markdown() -> str:
+        made = rows() if callable(rows) else rows
         lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers)
                  + " |"]
-        lines += ["| " + " | ".join(_markdown_cell(c, root) for c in row) + " |" for row in rows]
+        lines += ["| " + " | ".join(_markdown_cell(c, root) for c in row) + " |" for row in made]
         return "\n".join(lines) + "\n"
 
     def html(link: Link) -> str:
+        made = rows() if callable(rows) else rows
         head = "".join(f'<th scope="col">{text.html(h)}</th>' for h in headers)
         body = "\n".join("<tr>" + "".join(f"<td>{_html_cell(c, link)}</td>" for c in row)
-                         + "</tr>" for row in rows)
+                         + "</tr>" for row in made)
         return f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
     return slots.block(html, markdown, searchable=searchable)

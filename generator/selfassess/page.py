@@ -8,16 +8,17 @@ the page together and shows what the committed responses say. Charter text goes 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from generator.model import Charter
+from generator.model import Charter, Pillar
 from generator.selfassess.aggregate import ChecklistSummary, PillarSummary, bar_chart_svg, summarise
 from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
 from generator.selfassess.questions import plural, questions
 from generator.selfassess.rating_form import pillar_fieldsets, send_form
 from generator.selfassess.responses import Response
-from generator.slots import Slots
+from generator.slots import Link, Slots
 from generator.text import html, inline
 
 SCALE_WHY = (
@@ -85,13 +86,36 @@ def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Sl
         if current:
             out += [f"**Your current stage.** This partnership is at the {charter.stage} stage, "
                     "so this pillar matters most now.", ""]
-        if asked.get(pillar.id):
-            out += ["Questions for this charter:", ""]
-            out += [f"- [ ] {q}" for q in asked[pillar.id]]
-            out.append("")
-        out += [_html(slots, partial(pillar_fieldsets, checklist.id, pillar, label, current)),
-                ""]
+        prompts = asked.get(pillar.id, [])
+        # Prompts to talk through, not boxes to tick: a list, placed with the pillar's form.
+        out += [str(slots.block(
+            partial(_pillar_html, charter, prompts, checklist.id, pillar, label, current),
+            partial(_pillar_markdown, prompts, checklist.id, pillar, label, current))), ""]
     return out
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+
+
+def _pillar_markdown(prompts: Sequence[str], checklist: str, pillar: Pillar, label: str,
+                     current: bool) -> str:
+    lines = ["Questions for this charter:", "", *(f"- {q}" for q in prompts), ""] \
+        if prompts else []
+    return "\n".join([*lines, pillar_fieldsets(checklist, pillar, label, current)])
+
+
+def _pillar_html(charter: Charter, prompts: Sequence[str], checklist: str, pillar: Pillar,
+                 label: str, current: bool, link: Link) -> str:
+    # The prompts are made by `questions`: charter text escaped by `generator.text` (character
+    # references, which HTML reads as Markdown does) and links of ours to the charter's page.
+    def anchor(found: re.Match[str]) -> str:
+        target = link(f"charters/{charter.id}/{found[2]}")
+        return f'<a href="{html(target)}">{found[1]}</a>'
+
+    items = "".join(f"<li>{_LINK.sub(anchor, q)}</li>" for q in prompts)
+    head = (f'<p>Questions for this charter:</p>\n<ul class="sa-prompts">{items}</ul>\n'
+            if prompts else "")
+    return head + pillar_fieldsets(checklist, pillar, label, current)
 
 
 def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Sequence[Response],
