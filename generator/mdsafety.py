@@ -71,6 +71,11 @@ _LIVE = {"script", "iframe", "object", "embed", "style", "base", "meta", "link",
 _DANGEROUS_URL = re.compile(r"(?:javascript|vbscript|data):", re.I)
 
 
+# The harmless tags remembered across a build: the few thousand every page repeats (a picture's
+# coordinates make many more that are seen once, which would only hold memory).
+_REMEMBERED = 8192
+
+
 def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
     """Live markup in a page's content HTML: what no charter text may ever produce.
 
@@ -88,7 +93,8 @@ def unsafe_html(page: str, clean: set[str] | None = None) -> list[str]:
         findings = _findings(name.group(1).lower(), tag[name.end():-1])
         if findings:
             found += findings
-        elif clean is not None and "href" not in tag and _QUOTED_TAG.fullmatch(tag):
+        elif (clean is not None and len(clean) < _REMEMBERED and "href" not in tag
+              and _QUOTED_TAG.fullmatch(tag)):
             clean.add(tag)  # a link is rarely seen twice: remembering it would only cost
     return sorted(found)
 

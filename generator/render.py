@@ -283,6 +283,7 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
               "partner_link": partner_link, "pager": pager, "partner_rows": partner_rows,
               "mechanism_rows": mechanism_rows, "metric_rows": metric_rows,
               "measurement_rows": measurement_rows, "text_equivalent_of": text_equivalent_of,
+              "later": functools.partial,
               "partners_of": partners_of, "charters_to_all": charters_to_all,
               "HOME_ROWS": HOME_ROWS}
     made, received, to_all, involved = by_partner(charters, rows)
@@ -370,6 +371,15 @@ def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
     hottest part of rendering. Its facts are a searchable list placed after conversion."""
     e = text.inline
     flag = OVERDUE_BADGE if overdue else ""
+    facts = functools.partial(_pledge_facts, c, pledge, overdue, changed, today)
+    lines = [f"#### {e(pledge.id)} {{ #{pledge.id} .cc-pledge }}", "",
+             f"{status_badge(pledge.status)}{flag}", "", text.block(pledge.text), "",
+             tables.facts(slots, facts, root)]
+    return Markup("\n".join(lines) + "\n")
+
+
+def _pledge_facts(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | None,
+                  today: dt.date) -> tables.Facts:
     to = ([Cell("All partners")] if "all" in pledge.to else
           [Cell(c.partner(pid).name, f"partners/{pid}/index.md") for pid in pledge.to])
     if pledge.due is None:
@@ -387,10 +397,7 @@ def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
                                       for mid in pledge.metrics]))
     if changed:
         items.append(("Last changed", [Cell(str(changed))]))
-    lines = [f"#### {e(pledge.id)} {{ #{pledge.id} .cc-pledge }}", "",
-             f"{status_badge(pledge.status)}{flag}", "", text.block(pledge.text), "",
-             tables.facts(slots, items, root)]
-    return Markup("\n".join(lines) + "\n")
+    return items
 
 
 def _pledge_cells(r: PledgeRow, columns: Sequence[str], marker: bool) -> list[Cell]:

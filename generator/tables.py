@@ -71,16 +71,19 @@ def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows],
     return slots.block(html, markdown, searchable=searchable)
 
 
-def facts(slots: Slots, items: Sequence[tuple[str, Sequence[Cell]]], root: str) -> Markup:
-    """A list of labelled facts ('By: …', 'Owner: …'), searchable."""
+Facts = Sequence[tuple[str, Sequence[Cell]]]
+
+
+def facts(slots: Slots, items: Callable[[], Facts], root: str) -> Markup:
+    """A list of labelled facts ('By: …', 'Owner: …'), searchable; made when it is placed."""
 
     def markdown() -> str:
         return "\n".join(f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
-                         for label, cells in items) + "\n"
+                         for label, cells in items()) + "\n"
 
     def html(link: Link) -> str:
         return "<ul>\n" + "\n".join(
             f"<li><strong>{label}:</strong> " + ", ".join(_html_cell(c, link) for c in cells)
-            + "</li>" for label, cells in items) + "\n</ul>"
+            + "</li>" for label, cells in items()) + "\n</ul>"
 
     return slots.block(html, markdown, searchable=True)

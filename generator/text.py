@@ -59,7 +59,7 @@ def inline(text: object) -> str:
     return _inline(text if isinstance(text, str) else str(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 12)
 def _inline(text: str) -> str:
     # Cached: a site repeats the same names, dates and owners on many pages.
     out = _SPACE.sub(" ", text).translate(_INLINE)
@@ -75,7 +75,7 @@ def html(text: object) -> str:
     return _html(text if isinstance(text, str) else str(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 12)
 def _html(text: str) -> str:
     # Cached: a register repeats the same names, titles and owners on every row.
     return str(escape(_SPACE.sub(" ", text).translate(_CONTROLS_ONLY)))
