@@ -81,9 +81,11 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.clean: set[str] = set()  # tags the last-line check found harmless
         self.built: set[str] = set()  # pages MkDocs converted in this build
         self.files: Files | None = None
+        self.search_config: Any = None  # Material's search settings, as its index gives them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.search_config = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -209,10 +211,12 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not path.is_file() or self.files is None:
             return
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if self.search_config is None:  # the same for every build of this configuration
+            self.search_config = json.loads(path.read_text(encoding="utf-8"))["config"]
         pages = [file.url for file in self.files.documentation_pages()]
         self.search = {url: self.search[url] for url in pages if url in self.search}
-        data["docs"] = [entry for url in pages for entry in self.search.get(url, [])]
+        data = {"config": self.search_config,
+                "docs": [entry for url in pages for entry in self.search.get(url, [])]}
         path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
 

@@ -283,6 +283,8 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
               "partner_link": partner_link, "pager": pager, "partner_rows": partner_rows,
               "mechanism_rows": mechanism_rows, "metric_rows": metric_rows,
               "measurement_rows": measurement_rows, "text_equivalent_of": text_equivalent_of,
+              "charter_rows": charter_rows, "directory_rows": directory_rows,
+              "counts_text": counts_text,
               "later": functools.partial,
               "partners_of": partners_of, "charters_to_all": charters_to_all,
               "HOME_ROWS": HOME_ROWS}
@@ -458,6 +460,30 @@ def _signed(p: Partner, since: list[str] | None) -> Cell:
         return Cell(f"✓ signed {p.signed}")
     return Cell(f"signed {p.signed}; since then: {', '.join(since)}",
                 html=' <span class="cc-badge cc-stale-signature">⚠ Predates changes</span>')
+
+
+def charter_rows(charters: Iterable[Charter], today: dt.date) -> list[list[Cell]]:
+    """The list of charters: each with its stage, partners, pledges and next health check."""
+    return [[Cell(c.title, f"charters/{c.id}/index.md"),
+             Cell(c.stage.capitalize() if c.stage else "–"), Cell(str(len(c.partners))),
+             Cell(counts_text(c.pledges)),
+             Cell(str(c.review_by) if c.review_by else "–",
+                  html=OVERDUE_BADGE if c.is_past_review(today) else "")]
+            for c in charters]
+
+
+def directory_rows(partners: Mapping[str, Partner], involved: Mapping[str, Sequence[Charter]]
+                   ) -> list[list[Cell]]:
+    """The list of partners: each with its sector and how many charters it is in."""
+    return [[Cell(p.name, f"partners/{pid}/index.md"),
+             Cell(SECTOR_LABELS[p.sector] if p.sector else "–"), Cell(str(len(involved[pid])))]
+            for pid, p in partners.items()]
+
+
+def counts_text(pledges: Iterable[Pledge]) -> str:
+    """'2 active · 1 met', or 'none'."""
+    return " · ".join(f"{n} {STATUS_LABELS[s].lower()}"
+                      for s, n in status_counts(pledges).items()) or "none"
 
 
 def mechanism_rows(c: Charter) -> list[list[Cell]]:
