@@ -32,7 +32,7 @@ from generator.mdsafety import unsafe_html
 from generator.output import write_if_changed
 from generator.publish import Cache, Settings, build_site
 from generator.render import Output
-from generator.slots import Maker, fill
+from generator.slots import Maker, fill, searchable
 
 log = logging.getLogger("mkdocs.plugins.charters")
 NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
@@ -114,6 +114,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                               f"{e}") from e
         paths = list(site.slots)
         self.slots = {path: dict(made) for path, made in site.slots.items() if made}
+        if not self.serving:  # nothing is built again: keep nothing for a next build
+            self.cache = Cache()
         for problem in site.problems:  # the preview shows them in the browser too
             log.warning(f"charters: {problem}")
         for path in paths:
@@ -135,6 +137,12 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         self.built.add(page.file.src_uri)
+        made = self.slots.get(page.file.src_uri, {})
+        # The pieces a reader searches (partners, pledges' facts) are placed now, before the
+        # search plugin reads the page, and checked with it.
+        early = {key: make for key, make in made.items() if searchable(key)}
+        if early:
+            html = fill(html, early, self._link(page))
         found = unsafe_html(html, self.clean)
         if found:
             raise PluginError(_refusal({page.file.src_uri: found}))
@@ -159,12 +167,15 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
 
     @event_priority(-50)  # after the search plugin has read the page's text
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        made = self.slots.get(page.file.src_uri)
+        # A build fills each page once; only the preview builds it again, from its cache.
+        made = self.slots.get(page.file.src_uri) if self.serving else \
+            self.slots.pop(page.file.src_uri, None)
         if not made:
             return output
         pieces: dict[str, Maker] = {}
         for key, make in made.items():
-            pieces[key] = self._checked(page, make)
+            if not searchable(key):  # placed already
+                pieces[key] = self._checked(page, make)
         return fill(output, pieces, self._link(page))
 
     def _checked(self, page: Page, make: Maker) -> Maker:

@@ -298,3 +298,26 @@ def test_a_rendering_bug_fails_the_build_and_names_the_page(
         site_builder()
     assert "rendering partners/city-public-health/index.md failed" in caplog.text
     assert "a bug in the partner table" in caplog.text
+
+
+def test_search_finds_a_pledge_by_id_text_partner_and_owner_but_not_pictures_or_forms(
+        example_site: Path) -> None:
+    import json
+
+    docs = json.loads((example_site / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    pledge = [d for d in docs if d["location"].endswith("#WX-008")]
+    assert len(pledge) == 1
+    text = " ".join(pledge[0]["text"].split())
+    assert pledge[0]["title"] == "WX-008"
+    assert "Second two nurses a year" in text  # its text
+    assert "Solent NHS Trust" in text  # who made it
+    assert "Dorset Council" in text  # to whom
+    assert "Deputy Chief Nurse" in text  # its owner
+    everything = json.dumps(docs)
+    assert "Engagement map of" not in everything  # a picture's labels
+    assert "I know who needs to be at the table" not in everything  # the rating form
+    pages = {d["location"].split("#")[0] for d in docs}
+    assert "charters/wessex-healthcare-education/index.html" in pages
+    left_in = [p for p in pages if p.startswith("pledges/") or (
+        p.startswith("charters/") and p.endswith(("self-assessment.html", "history.html")))]
+    assert left_in == []  # forms, history and the register are left out
