@@ -67,11 +67,12 @@ def feed_files(charters: Sequence[Charter], today: dt.date, *,
 
 
 def feed_plan(charters: Sequence[Charter], today: dt.date, *,
-              site_url: str | None = None) -> dict[str, Callable[[], bytes]]:
+              site_url: str | None = None, made: Made | None = None
+              ) -> dict[str, Callable[[], bytes]]:
     """Every feed's path, in path order, with the call that makes it."""
     # Each pledge's CSV line and calendar event are made once and shared by every feed that
     # lists it: the whole register, its maker's and each recipient's.
-    made = _Made(today, site_url)
+    made = made if made is not None and made.fits(today, site_url) else Made(today, site_url)
     plan: dict[str, Callable[[], bytes]] = {
         "charters.json": partial(charters_json, charters, today),
         "pledges.csv": partial(pledges_csv, charters, today, site_url=site_url, made=made),
@@ -214,9 +215,9 @@ def _cell(value: str) -> str:
 
 
 def pledges_csv(charters: Sequence[Charter], today: dt.date, partner_id: str | None = None, *,
-                site_url: str | None = None, made: _Made | None = None) -> bytes:
+                site_url: str | None = None, made: Made | None = None) -> bytes:
     """Pledges as CSV for Excel (BOM, CRLF); a partner's adds a leading `role` column."""
-    made = made or _Made(today, site_url)
+    made = made or Made(today, site_url)
     header = _csv_line(CSV_COLUMNS if partner_id is None else ("role", *CSV_COLUMNS))
     lines = [header]
     for charter in charters:
@@ -311,10 +312,10 @@ def _link(path: str, site_url: str | None) -> tuple[str, str | None]:
 
 
 def pledges_ics(charters: Sequence[Charter], today: dt.date, partner_id: str | None = None, *,
-                site_url: str | None = None, made: _Made | None = None,
+                site_url: str | None = None, made: Made | None = None,
                 name: str | None = None) -> bytes:
     """Due dates of pledges and charter health checks as an iCalendar feed."""
-    made = made or _Made(today, site_url)
+    made = made or Made(today, site_url)
     if name is None and partner_id is None:
         name = "Partnership charters: pledges"
     elif name is None:
@@ -335,17 +336,34 @@ def pledges_ics(charters: Sequence[Charter], today: dt.date, partner_id: str | N
     return "".join(parts).encode("utf-8")
 
 
-class _Made:
-    """Each pledge's CSV line and calendar events, made on first use and then reused."""
+class Made:
+    """Each pledge's CSV line and calendar events, made on first use and then reused: by every
+    feed that lists the pledge, and by later builds in the same process (the preview) for as
+    long as its charter is the same object, which a parse cache keeps it while its file is
+    unchanged."""
 
     def __init__(self, today: dt.date, site_url: str | None = None) -> None:
         self.today, self.site_url = today, site_url
-        self._csv: dict[tuple[str, str], str] = {}
-        self._events: dict[tuple[str, str], str] = {}
+        self._csv: dict[tuple[int, str], tuple[Charter, str]] = {}
+        self._events: dict[tuple[int, str], tuple[Charter, str]] = {}
+
+    def fits(self, today: dt.date, site_url: str | None) -> bool:
+        """Whether what it made holds for a build on `today` at `site_url`."""
+        return (today, site_url) == (self.today, self.site_url)
+
+    def keep_only(self, charters: Sequence[Charter]) -> None:
+        """Forget what it made for charters no longer read (a preview edits them)."""
+        live = {id(c) for c in charters}
+        self._csv = {k: v for k, v in self._csv.items() if k[0] in live}
+        self._events = {k: v for k, v in self._events.items() if k[0] in live}
+
+    def _get(self, table: dict[tuple[int, str], tuple[Charter, str]], charter: Charter,
+             key: str) -> str | None:
+        found = table.get((id(charter), key))
+        return found[1] if found is not None and found[0] is charter else None
 
     def csv_line(self, charter: Charter, pledge: Pledge) -> str:
-        key = (charter.id, pledge.id)
-        line = self._csv.get(key)
+        line = self._get(self._csv, charter, pledge.id)
         if line is None:
             row = [
                 charter.id, charter.title, pledge.id, pledge.by, charter.partner(pledge.by).name,
@@ -354,17 +372,17 @@ class _Made:
                 "yes" if pledge.is_overdue(self.today) else "no",
                 "; ".join(pledge.metrics), _link(_anchor(charter, pledge), self.site_url)[0],
             ]
-            line = self._csv[key] = _csv_line([_cell(v) for v in row])
+            line = _csv_line([_cell(v) for v in row])
+            self._csv[(id(charter), pledge.id)] = (charter, line)
         return line
 
     def review_event(self, charter: Charter) -> str:
-        key = (charter.id, "")  # pledge ids are never empty
-        event = self._events.get(key)
+        event = self._get(self._events, charter, "")  # pledge ids are never empty
         if event is None:
             assert charter.review_by is not None
             shown, url = _link(f"charters/{charter.id}/", self.site_url)
             late = charter.is_past_review(self.today)
-            event = self._events[key] = _folded(_event(
+            event = _folded(_event(
                 f"review-{charter.id}", self.today, self.today if late else charter.review_by,
                 f"Health check {'overdue' if late else 'due'}: {charter.title}",
                 [f"The partners review the charter {charter.title} by "
@@ -372,11 +390,11 @@ class _Made:
                     f"overdue by {(self.today - charter.review_by).days} days." if late
                     else "this date."),
                  f"Page: {shown}"], "health-check", url, remind=not late))
+            self._events[(id(charter), "")] = (charter, event)
         return event
 
     def pledge_event(self, charter: Charter, pledge: Pledge) -> str:
-        key = (charter.id, pledge.id)
-        event = self._events.get(key)
+        event = self._get(self._events, charter, pledge.id)
         if event is None:
             assert pledge.due is not None
             shown, url = _link(_anchor(charter, pledge), self.site_url)
@@ -385,7 +403,7 @@ class _Made:
             due = pledge.due.isoformat() + (
                 f" (overdue by {(self.today - pledge.due).days} days)" if overdue else "")
             # Charter ids never contain '.', so the first '.' splits the UID unambiguously.
-            event = self._events[key] = _folded(_event(
+            event = _folded(_event(
                 f"pledge-{charter.id}.{pledge.id}", self.today,
                 self.today if overdue else pledge.due, _summary(charter, pledge, self.today),
                 [pledge.text.strip(), "",
@@ -395,6 +413,7 @@ class _Made:
                  f"Page: {shown}"],
                 pledge.status, url, cancelled=pledge.status == "withdrawn",
                 remind=pledge.is_open() and not overdue))
+            self._events[(id(charter), pledge.id)] = (charter, event)
         return event
 
 

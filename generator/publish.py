@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.errors import ChartersError, Problem
-from generator.feeds import feed_plan
+from generator.feeds import Made, feed_plan
 from generator.model import Charter
 from generator.pictures import svg
 from generator.render import Extras, Output, Planned, site_plan
@@ -57,6 +57,8 @@ class Cache:
 
     charters: ParseCache = field(default_factory=ParseCache)
     assessments: dict[tuple[str, bytes], list[Problem]] = field(default_factory=dict)
+    # each pledge's feed lines, kept while its charter is unchanged
+    feeds: Made = field(default_factory=lambda: Made(dt.date.min))
     # path -> the digest of what it was made from, and its slots (its content is not kept)
     rendered: dict[str, tuple[bytes, Mapping[str, Maker]]] = field(default_factory=dict)
 
@@ -143,7 +145,11 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
     for charter in charters:
         for partner in charter.partners:
             involved.setdefault(partner.id, []).append(charter.id)
-    for path, make in feed_plan(charters, settings.today, site_url=settings.site_url).items():
+    if not cache.feeds.fits(settings.today, settings.site_url):
+        cache.feeds = Made(settings.today, settings.site_url)
+    cache.feeds.keep_only(charters)
+    for path, make in feed_plan(charters, settings.today, site_url=settings.site_url,
+                                made=cache.feeds).items():
         plan[path] = Planned(_feed_reads(path, involved), partial(_feed, make))
     digests = _digests(charters, cache, responses, settings, history)
     digests["\0problems"] = hashlib.blake2b(repr(problems).encode(), digest_size=16).digest()

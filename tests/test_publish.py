@@ -1,0 +1,69 @@
+"""generator.publish: a build made again from its cache equals a build made from nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import BUILD_DATE, ROOT
+from generator.publish import Cache, Settings, build_site
+from generator.render import Output
+
+SETTINGS = Settings(BUILD_DATE, history=False, placeholders=True)
+
+
+class Disk:
+    """A sink that keeps what was put, as the plugin's page cache keeps files."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str | bytes] = {}
+        self.put_now: set[str] = set()
+
+    def has(self, path: str) -> bool:
+        return path in self.files
+
+    def put(self, path: str, output: Output) -> None:
+        self.files[path] = output.content
+        self.put_now.add(path)
+
+
+def fresh(charters: Path) -> dict[str, str | bytes]:
+    disk = Disk()
+    build_site(charters, SETTINGS, disk)
+    return disk.files
+
+
+def test_an_edit_makes_again_exactly_what_reads_the_edited_charter(tmp_path: Path) -> None:
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    first = build_site(charters, SETTINGS, disk, cache)
+    assert first.rendered == len(disk.files)  # nothing cached yet: everything made
+
+    disk.put_now.clear()
+    again = build_site(charters, SETTINGS, disk, cache)
+    assert (again.rendered, disk.put_now) == (0, set())  # nothing changed: nothing made
+
+    path = charters / "riverside-food-poverty.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Share anonymised", "Share freshly edited"), encoding="utf-8")
+    build_site(charters, SETTINGS, disk, cache)
+    made = disk.put_now
+    assert "charters/riverside-food-poverty/index.md" in made
+    assert "partners/city-public-health/index.md" in made  # RF-1's maker
+    assert "pledges/index.md" in made and "pledges.csv" in made
+    assert "charters/wessex-healthcare-education/index.md" not in made
+    assert "partners/solent-nhs-trust/index.md" not in made  # only in the other charter
+    # What the cache kept and what it made again is, to the byte, a build from nothing.
+    assert disk.files == fresh(charters)
+
+
+def test_a_new_build_date_makes_everything_again(tmp_path: Path) -> None:
+    cache, disk = Cache(), Disk()
+    build_site(ROOT / "charters", SETTINGS, disk, cache)
+    disk.put_now.clear()
+    later = Settings(BUILD_DATE.replace(year=BUILD_DATE.year + 1), history=False,
+                     placeholders=True)
+    site = build_site(ROOT / "charters", later, disk, cache)
+    assert site.rendered == len(disk.files)
+    assert disk.put_now == set(disk.files)
