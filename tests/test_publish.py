@@ -51,7 +51,8 @@ def test_an_edit_makes_again_exactly_what_reads_the_edited_charter(tmp_path: Pat
     made = disk.put_now
     assert "charters/riverside-food-poverty/index.md" in made
     assert "partners/city-public-health/index.md" in made  # RF-1's maker
-    assert "pledges/index.md" in made and "pledges.csv" in made
+    assert "pledges/index.md" in made
+    assert "pledges.csv" in made
     assert "charters/wessex-healthcare-education/index.md" not in made
     assert "partners/solent-nhs-trust/index.md" not in made  # only in the other charter
     # What the cache kept and what it made again is, to the byte, a build from nothing.
