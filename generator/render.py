@@ -374,10 +374,17 @@ def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
     e = text.inline
     flag = OVERDUE_BADGE if overdue else ""
     facts = functools.partial(_pledge_facts, c, pledge, overdue, changed, today)
+    # Who made it and who owns it are searched for; the rest is placed after search reads the
+    # page, which keeps the index small (two lists that read as one).
     lines = [f"#### {e(pledge.id)} {{ #{pledge.id} .cc-pledge }}", "",
              f"{status_badge(pledge.status)}{flag}", "", text.block(pledge.text), "",
-             tables.facts(slots, facts, root)]
+             tables.facts(slots, lambda: [f for f in facts() if f[0] in _SEARCHED], root), "",
+             tables.facts(slots, lambda: [f for f in facts() if f[0] not in _SEARCHED], root,
+                          searchable=False)]
     return Markup("\n".join(lines) + "\n")
+
+
+_SEARCHED = ("By", "Owner")
 
 
 def _pledge_facts(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | None,
@@ -392,7 +399,7 @@ def _pledge_facts(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | 
         due = str(pledge.due)
     items: list[tuple[str, Sequence[Cell]]] = [
         ("By", [Cell(c.partner(pledge.by).name, f"partners/{pledge.by}/index.md")]),
-        ("To", to), ("Owner", [Cell(pledge.owner)]), ("Due", [Cell(due)])]
+        ("Owner", [Cell(pledge.owner)]), ("To", to), ("Due", [Cell(due)])]
     if pledge.metrics:
         items.append(("Measured by", [Cell(c.metric(mid).name,
                                            f"charters/{c.id}/index.md#metric-{mid}")

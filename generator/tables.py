@@ -74,16 +74,18 @@ def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows],
 Facts = Sequence[tuple[str, Sequence[Cell]]]
 
 
-def facts(slots: Slots, items: Callable[[], Facts], root: str) -> Markup:
-    """A list of labelled facts ('By: …', 'Owner: …'), searchable; made when it is placed."""
+def facts(slots: Slots, items: Callable[[], Facts], root: str, *, searchable: bool = True
+          ) -> Markup:
+    """A list of labelled facts ('By: …', 'Owner: …'), made when it is placed; `searchable`
+    ones before the search plugin reads the page."""
 
     def markdown() -> str:
         return "\n".join(f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
                          for label, cells in items()) + "\n"
 
     def html(link: Link) -> str:
-        return "<ul>\n" + "\n".join(
+        return '<ul class="cc-facts-list">\n' + "\n".join(
             f"<li><strong>{label}:</strong> " + ", ".join(_html_cell(c, link) for c in cells)
             + "</li>" for label, cells in items()) + "\n</ul>"
 
-    return slots.block(html, markdown, searchable=True)
+    return slots.block(html, markdown, searchable=searchable)

@@ -311,7 +311,6 @@ def test_search_finds_a_pledge_by_id_text_partner_and_owner_but_not_pictures_or_
     assert pledge[0]["title"] == "WX-008"
     assert "Second two nurses a year" in text  # its text
     assert "Solent NHS Trust" in text  # who made it
-    assert "Dorset Council" in text  # to whom
     assert "Deputy Chief Nurse" in text  # its owner
     everything = json.dumps(docs)
     assert "Engagement map of" not in everything  # a picture's labels
