@@ -135,7 +135,7 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
         stale_signatures=stale_signatures(since_signed)
         if history is not None and history.available else None,
         versions={} if history is None else _versions(charters, history),
-        pictures=PICTURES, feeds=True)
+        site_url=_with_slash(settings.site_url), pictures=PICTURES, feeds=True)
     plan = site_plan(charters, settings.today, extras, placeholders=settings.placeholders,
                      problems=[str(p) for p in problems])
     for cid, found in _by_charter(problems, charters_dir).items():
@@ -163,6 +163,10 @@ def build_outputs(charters_dir: Path, today: dt.date, *, threshold: int = 3,
     sink = Collect()
     site = build_site(charters_dir, Settings(today, threshold, history), sink)
     return site.charters, {path: out.content for path, out in sink.outputs.items()}
+
+
+def _with_slash(url: str | None) -> str | None:
+    return None if not url else url if url.endswith("/") else url + "/"
 
 
 def _feed_reads(path: str, involved: Mapping[str, list[str]]) -> tuple[str, ...] | None:

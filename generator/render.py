@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +31,9 @@ TRACK_SYMBOLS = {"met": "✓", "on track": "↗", "off track": "⚠", "no data":
 # After a status or a date that is past: words and a symbol, never colour alone.
 OVERDUE_BADGE = Markup(' <span class="cc-badge cc-overdue">⚠ Overdue</span>')
 # Rows on one page of a long list (the register, a partner's pledges, the charters): about
-# 0.3 MB of HTML, so no page grows with the whole site.
-PAGE_ROWS = 500
+# 0.15 MB of HTML, so no page grows with the whole site, and a page changed by one edit is
+# quick to make again.
+PAGE_ROWS = 200
 # Rows in each list on the home page, which summarises and links to the rest.
 HOME_ROWS = 20
 # Generated pages left out of the search index: forms and history say nothing a reader
@@ -68,6 +69,8 @@ class Extras:
     last_changed: Mapping[str, Mapping[str, dt.date]] = field(default_factory=dict)
     # charter id -> partner id -> what changed since it signed ([]: nothing; None: unknown)
     since_signed: Mapping[str, Mapping[str, list[str] | None]] = field(default_factory=dict)
+    # the site's address when it is set (mkdocs.yml's site_url), for subscribing to feeds
+    site_url: str | None = None
     # how many partners' signatures predate a change, for the health summary (None: unknown)
     stale_signatures: int | None = None
     # charter id -> the version a printed copy is of ("commit 1a2b3c4 of 2026-11-20")
@@ -242,6 +245,40 @@ def pages_of(rows: Sequence[Any], size: int = PAGE_ROWS) -> list[Sequence[Any]]:
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
 
 
+class _Sorted:
+    """A partner's pledges, sorted (overdue first, then by due date) only once a page needs them:
+    the preview plans every partner's pages on each save but makes only those that changed."""
+
+    def __init__(self, rows: Sequence[PledgeRow]) -> None:
+        self.rows = rows
+
+    @functools.cached_property
+    def ordered(self) -> list[PledgeRow]:
+        return sorted(self.rows, key=lambda r: r.sort_key)
+
+
+class _Chunk(Sequence[PledgeRow]):
+    """One page of a sorted list."""
+
+    def __init__(self, whole: _Sorted, start: int) -> None:
+        self.whole, self.start = whole, start
+
+    def __len__(self) -> int:
+        return max(0, min(len(self.whole.rows) - self.start, PAGE_ROWS))
+
+    def __iter__(self) -> Iterator[PledgeRow]:
+        return iter(self.whole.ordered[self.start:self.start + PAGE_ROWS])
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.whole.ordered[self.start:self.start + PAGE_ROWS][index]
+
+
+def _chunks(rows: Sequence[PledgeRow]) -> list[_Chunk]:
+    whole = _Sorted(rows)
+    return [_Chunk(whole, start) for start in range(0, len(rows), PAGE_ROWS)] or \
+        [_Chunk(whole, 0)]
+
+
 def page_path(folder: str, first: str, name: str, number: int) -> str:
     """Page `number` (from 1) of a list: `folder/first.md`, then `folder/name_2.md`, ...
 
@@ -306,8 +343,8 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
                 (charter.id,), _plain(extras.history[charter.id], NOT_SEARCHED))
     for pid, partner in partners.items():
         reads = tuple(c.id for c in involved[pid])
-        made_pages = pages_of(sorted(made[pid], key=lambda r: r.sort_key))
-        received_pages = pages_of(sorted(received[pid], key=lambda r: r.sort_key))
+        made_pages = _chunks(made[pid])
+        received_pages = _chunks(received[pid])
         folder = f"partners/{pid}"
         plan[f"{folder}/index.md"] = Planned(reads, _page(
             "partner.md.j2", placeholders, partner=partner, made=made_pages[0],
@@ -317,10 +354,10 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
             overdue_received=[r for r in received[pid] if r.overdue][:PAGE_ROWS],
             charters=involved[pid], **common))
         for kind, chunks in (("made", made_pages), ("received", received_pages)):
-            for number, chunk in enumerate(chunks[1:], 2):
+            for number, part in enumerate(chunks[1:], 2):
                 plan[page_path(folder, "index", kind, number)] = Planned(reads, _page(
-            "partner-more.md.j2", placeholders, partner=partner, kind=kind,
-                    rows=chunk, number=number, total=len(chunks), folder=folder, **common))
+                    "partner-more.md.j2", placeholders, partner=partner, kind=kind,
+                    rows=part, number=number, total=len(chunks), folder=folder, **common))
     # The pages that read every charter.
     plan["index.md"] = Planned(None, _page(
             "home.md.j2", placeholders, problems=problems,

@@ -130,3 +130,12 @@ def test_the_guide_has_a_windows_section_without_make() -> None:
     assert not any(re.search(r"\bmake\b", b) for b in blocks)
     assert any("mkdocs build --strict" in b for b in blocks)
     assert any("schtasks" in b for b in blocks)
+
+
+def test_charter_and_partner_pages_give_their_calendars_full_address(site: Path) -> None:
+    charter = BeautifulSoup((site / "charters" / "wessex-healthcare-education" / "index.html")
+                            .read_text("utf-8"), "html.parser").get_text(" ")
+    assert f"{SITE_URL}charters/wessex-healthcare-education/pledges.ics" in charter
+    partner = BeautifulSoup((site / "partners" / "solent-nhs-trust" / "index.html")
+                            .read_text("utf-8"), "html.parser").get_text(" ")
+    assert f"{SITE_URL}partners/solent-nhs-trust/pledges.ics" in partner
