@@ -273,6 +273,11 @@ class _Chunk(Sequence[PledgeRow]):
         return self.whole.ordered[self.start:self.start + PAGE_ROWS][index]
 
 
+def _first_overdue(rows: Sequence[PledgeRow]) -> list[PledgeRow]:
+    # The most overdue first, a few: the lists below have every one, overdue first.
+    return sorted((r for r in rows if r.overdue), key=lambda r: r.sort_key)[:HOME_ROWS]
+
+
 def _chunks(rows: Sequence[PledgeRow]) -> list[_Chunk]:
     whole = _Sorted(rows)
     return [_Chunk(whole, start) for start in range(0, len(rows), PAGE_ROWS)] or \
@@ -350,8 +355,10 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
             "partner.md.j2", placeholders, partner=partner, made=made_pages[0],
             received=received_pages[0], made_pages=len(made_pages),
             received_pages=len(received_pages), to_all=to_all[pid],
-            overdue_made=[r for r in made[pid] if r.overdue][:PAGE_ROWS],
-            overdue_received=[r for r in received[pid] if r.overdue][:PAGE_ROWS],
+            overdue_made=_first_overdue(made[pid]),
+            overdue_received=_first_overdue(received[pid]),
+            overdue_counts=(sum(r.overdue for r in made[pid]),
+                            sum(r.overdue for r in received[pid])),
             charters=involved[pid], **common))
         for kind, chunks in (("made", made_pages), ("received", received_pages)):
             for number, part in enumerate(chunks[1:], 2):
