@@ -159,10 +159,16 @@ def _yaml_error(path: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     return _problem(path, line, column, f"YAML syntax: {what}")
 
 
+# Where an anchor or alias can stand: a '&' or '*' right before a name, at the start of a
+# node (a line, after '- ', after 'key: ', or in a flow collection). Text that has none is not
+# read twice; text that only looks like one ("**bold**" opening a line) is read by events.
+_NODE_PROPERTY = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|:[ \t]+|[\[{,][ \t]*)[&*][^\s]", re.M)
+
+
 def _anchors(text: str, path: str) -> list[Problem]:
     """Every anchor and alias: a charter has no use for them, and aliases can repeat one value
     a billion times (the validator would walk it, the site would print it)."""
-    if "&" not in text and "*" not in text:
+    if not _NODE_PROPERTY.search(text):
         return []
     loader = _Loader(text)
     found: list[tuple[int, int, str]] = []
