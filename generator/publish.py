@@ -226,7 +226,7 @@ def _digests(charters: Iterable[Charter], cache: Cache, responses: Mapping[str, 
     found = {}
     for charter in charters:
         digest = hashlib.blake2b(common, digest_size=16)
-        digest.update(cache.charters.digests.get(charter.path, charter.path.encode()))
+        digest.update(cache.charters.versions.get(charter.path, charter.path.encode()))
         digest.update(repr(responses.get(charter.id, [])).encode())
         if history is not None and history.available:
             digest.update(repr(history.entries.get(charter.id, ())).encode())

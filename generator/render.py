@@ -362,7 +362,10 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
             charters=involved[pid], **common))
         for kind, chunks in (("made", made_pages), ("received", received_pages)):
             for number, part in enumerate(chunks[1:], 2):
-                plan[page_path(folder, "index", kind, number)] = Planned(reads, _page(
+                # Such a page reads only the charters of its rows (and the one the partner's
+                # name comes from): a save remakes only the page that holds the pledge.
+                part_reads = _ids([involved[pid][0], *(r.charter for r in part)])
+                plan[page_path(folder, "index", kind, number)] = Planned(part_reads, _page(
                     "partner-more.md.j2", placeholders, partner=partner, kind=kind,
                     rows=part, number=number, total=len(chunks), folder=folder, **common))
     # The pages that read every charter.

@@ -135,6 +135,7 @@ class ParseCache:
     def __init__(self) -> None:
         self.parsed: dict[tuple[str, bytes, bytes], _Parsed] = {}
         self.digests: dict[str, bytes] = {}  # path -> digest of what was read last
+        self.versions: dict[str, bytes] = {}  # path -> digest of its bytes and its registry
 
     def parse(self, data: bytes, display: str, registry: Registry | None = None) -> _Parsed:
         """The charter these bytes hold, parsed once for each content (and registry)."""
@@ -143,8 +144,10 @@ class ParseCache:
         if old is not None and old != digest:
             self.parsed = {k: v for k, v in self.parsed.items()  # one version of each file
                            if k[:2] != (display, old)}
-        self.digests[display] = digest
         key = (display, digest, registry.digest if registry is not None else b"")
+        # What the charter was made from: its bytes and the registry that named its partners.
+        self.digests[display] = digest
+        self.versions[display] = hashlib.blake2b(digest + key[2], digest_size=16).digest()
         if key not in self.parsed:
             self.parsed[key] = _parse(data, display, registry)
         charter, problems, declared = self.parsed[key]

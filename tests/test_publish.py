@@ -68,3 +68,20 @@ def test_a_new_build_date_makes_everything_again(tmp_path: Path) -> None:
     site = build_site(ROOT / "charters", later, disk, cache)
     assert site.rendered == len(disk.files)
     assert disk.put_now == set(disk.files)
+
+
+def test_renaming_a_partner_in_the_registry_makes_its_pages_again(tmp_path: Path) -> None:
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    registry = charters / "partners.yaml"
+    text = registry.read_text(encoding="utf-8")
+    assert "name: Solent NHS Trust" in text
+    registry.write_text(text.replace("name: Solent NHS Trust", "name: Solent Health"),
+                        encoding="utf-8")
+    disk.put_now.clear()
+    build_site(charters, SETTINGS, disk, cache)
+    assert "charters/wessex-healthcare-education/index.md" in disk.put_now
+    assert "Solent Health" in str(disk.files["partners/solent-nhs-trust/index.md"])
+    assert disk.files == fresh(charters)
