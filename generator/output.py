@@ -120,7 +120,7 @@ def write_output(folder: Path, path: str, content: str | bytes) -> None:
     """One output as a file under `folder`: the same bytes whichever way out writes it."""
     target = folder / path  # the outputs' own paths: ids are validated, so no '..'
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Whole or not at all: another process may read it as soon as it exists (generator.split).
+    # Whole or not at all: MkDocs or another build may read it as soon as it exists.
     part = target.with_name(f".{target.name}.part")
     try:
         if isinstance(content, bytes):

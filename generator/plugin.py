@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
@@ -35,6 +36,7 @@ from generator.render import Output
 from generator.slots import Maker, fill, searchable
 
 log = logging.getLogger("mkdocs.plugins.charters")
+_DIGEST = re.compile(r"\n?<!-- charters: [0-9a-f]+ -->\n?")
 NAV_PAGES = {"index.md", "charters/index.md", "partners/index.md", "pledges/index.md"}
 
 
@@ -79,8 +81,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.search: dict[str, list[Any]] = {}  # the preview's search entries, by page URL
         self.slots: dict[str, dict[str, Maker]] = {}
         self.clean: set[str] = set()  # tags the last-line check found harmless
-        self.built: set[str] = set()  # pages MkDocs converted in this build
         self.files: Files | None = None
+        self.page_cache: _PageCache | None = None
         self.search_config: Any = None  # Material's search settings, as its index gives them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -100,13 +102,14 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.settings = Settings(build_date(option, os.environ),
                                  self.config.assessment_threshold, self.config.history,
                                  placeholders=True, site_url=config.site_url or None)
-        self.built = set()
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         try:
-            site = build_site(self.charters_dir, self.settings, _PageCache(self.pages_dir),
-                              self.cache, tolerate=self.serving)
+            if self.page_cache is None or self.page_cache.folder != self.pages_dir:
+                self.page_cache = _PageCache(self.pages_dir)
+            site = build_site(self.charters_dir, self.settings, self.page_cache, self.cache,
+                              tolerate=self.serving)
         except ChartersError as e:
             if not e.problems:
                 raise PluginError(f"charters: {e}") from e
@@ -127,6 +130,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                         inclusion=InclusionLevel.UNDEFINED if path in NAV_PAGES
                         else InclusionLevel.NOT_IN_NAV)
             file.generated_by = "charters"
+            file.edit_uri = None  # no source in docs/; a charter's pages edit its YAML (below)
             files.append(file)
         log.debug(f"charters: {len(paths)} pages and feeds, {site.rendered} made")
         charters_rel = os.path.relpath(self.charters_dir, Path(config.docs_dir).resolve())
@@ -136,7 +140,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        self.built.add(page.file.src_uri)
+        # The digest that keeps a page's Markdown in step with its pieces is not published.
+        html = _DIGEST.sub("", html)
         made = self.slots.get(page.file.src_uri, {})
         # The pieces a reader searches (partners, pledges' facts) are placed now, before the
         # search plugin reads the page, and checked with it.
@@ -232,18 +237,33 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
 
 
 class _PageCache:
-    """The folder MkDocs reads the generated pages from, written only where they change."""
+    """The folder MkDocs reads the generated pages from, written only where they change.
+
+    It remembers each file as it left it (size and time stamp): a file another build rewrote
+    since (`make site` beside `make serve`) is not taken for this build's own."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.stamps: dict[str, tuple[int, int]] = {}
+
+    def _stamp(self, path: str) -> tuple[int, int] | None:
+        try:
+            found = (self.folder / path).stat()
+        except OSError:
+            return None
+        return found.st_size, found.st_mtime_ns
 
     def has(self, path: str) -> bool:
-        return (self.folder / path).is_file()
+        stamp = self.stamps.get(path)
+        return stamp is not None and stamp == self._stamp(path)
 
     def put(self, path: str, output: Output) -> None:
         content = output.content
         write_if_changed(self.folder, path,
                          content.encode("utf-8") if isinstance(content, str) else content)
+        stamp = self._stamp(path)
+        if stamp is not None:
+            self.stamps[path] = stamp
 
 
 def _refusal(found: dict[str, list[str]]) -> str:

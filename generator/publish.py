@@ -27,6 +27,7 @@ from generator.selfassess.page import self_assessment_markdown
 from generator.selfassess.responses import load_responses
 from generator.slots import Maker
 from generator.source import ParseCache, read_all
+from generator.text import html
 
 log = logging.getLogger("mkdocs.plugins.charters")
 
@@ -221,8 +222,8 @@ def _digests(charters: Iterable[Charter], cache: Cache, responses: Mapping[str, 
     # What each charter's pages depend on, as one digest: the settings, its file, its
     # responses and its history.
     common = repr(settings).encode()
-    if history is not None:
-        common += repr((history.available, history.reason)).encode()
+    if history is not None:  # whether, not why: the reason names the build machine's folders
+        common += repr(history.available).encode()
     found = {}
     for charter in charters:
         digest = hashlib.blake2b(common, digest_size=16)
@@ -244,10 +245,12 @@ def _render(plan: Mapping[str, Planned], digests: Mapping[str, bytes], cache: Ca
     count = 0
     for path, planned in plan.items():
         reads = sorted(digests) if planned.reads is None else planned.reads
-        key = everything if planned.reads is None else hashlib.blake2b(
-            b"".join(digests[c] for c in reads), digest_size=16).digest()
+        key = hashlib.blake2b(everything if planned.reads is None else
+                              b"".join(digests[c] for c in reads), digest_size=16)
+        key.update(planned.place.encode())
+        digest = key.digest()
         old = cache.rendered.get(path)
-        if old is not None and old[0] == key and sink.has(path):
+        if old is not None and old[0] == digest and sink.has(path):
             rendered[path] = old
             slots[path] = old[1]
             continue
@@ -260,18 +263,16 @@ def _render(plan: Mapping[str, Planned], digests: Mapping[str, bytes], cache: Ca
             # What its placeholders will show is not in its Markdown: the digest of what
             # they are made from is, so the page changes (and `mkdocs serve --dirty`
             # converts it again) exactly when they would.
-            output = Output(f"{output.content}\n<!-- charters: {key.hex()} -->\n",
+            output = Output(f"{output.content}\n<!-- charters: {digest.hex()} -->\n",
                             output.slots)
         sink.put(path, output)
-        rendered[path] = (key, output.slots)
+        rendered[path] = (digest, output.slots)
         slots[path] = output.slots
     cache.rendered = rendered
     return slots, count
 
 
 def _problems_page(problems: Iterable[Problem]) -> Output:
-    from generator.text import html
-
     items = "\n".join(f"<li><code>{html(str(p))}</code></li>" for p in problems)
     return Output("# This charter has problems\n\n"
                   "The preview shows this page until the charter is fixed; `mkdocs build` "

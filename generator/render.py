@@ -51,10 +51,14 @@ class Output:
 
 @dataclass(frozen=True)
 class Planned:
-    """One output, the charters it reads (None: all of them), and the call that makes it."""
+    """One output, the charters it reads (None: all of them), and the call that makes it.
+
+    `place` says where a page sits in a list cut into pages (its rows, its number, how many
+    pages and rows there are): a page changes when an earlier one gains or loses a row."""
 
     reads: tuple[str, ...] | None
     make: Callable[[], Output]
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,8 +244,10 @@ def _picture(slots: Slots, pictures: Mapping[str, Callable[..., str]], name: str
                        lambda: figure(draw(*args, **kwargs)))
 
 
-def pages_of(rows: Sequence[Any], size: int = PAGE_ROWS) -> list[Sequence[Any]]:
-    """A long list cut into pages of at most `size` rows; an empty list is one empty page."""
+def pages_of(rows: Sequence[Any], size: int | None = None) -> list[Sequence[Any]]:
+    """A long list cut into pages of at most `size` rows (PAGE_ROWS); an empty list is one
+    empty page."""
+    size = size or PAGE_ROWS
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
 
 
@@ -367,7 +373,9 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
                 part_reads = _ids([involved[pid][0], *(r.charter for r in part)])
                 plan[page_path(folder, "index", kind, number)] = Planned(part_reads, _page(
                     "partner-more.md.j2", placeholders, partner=partner, kind=kind,
-                    rows=part, number=number, total=len(chunks), folder=folder, **common))
+                    rows=part, number=number, total=len(chunks), folder=folder, **common),
+                    _place(part, number, len(chunks), len(made[pid] if kind == "made"
+                                                          else received[pid])))
     # The pages that read every charter.
     plan["index.md"] = Planned(None, _page(
             "home.md.j2", placeholders, problems=problems,
@@ -376,20 +384,27 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
     for number, chunk in enumerate(charter_pages, 1):
         plan[page_path("charters", "index", "page", number)] = Planned(_ids(chunk), _page(
             "charters.md.j2", placeholders, charters=chunk, number=number,
-                 total=len(charter_pages), count=len(charters), **common))
+            total=len(charter_pages), count=len(charters), **common),
+            f"{number}/{len(charter_pages)}/{len(charters)}:{','.join(_ids(chunk))}")
     partner_pages = pages_of(list(partners.items()))
     for number, chunk in enumerate(partner_pages, 1):
         plan[page_path("partners", "index", "page", number)] = Planned(None, _page(
             "partners.md.j2", placeholders, partners=dict(chunk),
-                 involved=involved, number=number, total=len(partner_pages),
-                 count=len(partners), **common))
+            involved=involved, number=number, total=len(partner_pages),
+            count=len(partners), **common))
     register = pages_of(sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)))
     for number, chunk in enumerate(register, 1):
         reads = _ids(r.charter for r in chunk)
         plan[page_path("pledges", "index", "page", number)] = Planned(reads, _page(
             "register.md.j2", placeholders, rows=chunk, number=number,
-                 total=len(register), count=len(rows), **common))
+            total=len(register), count=len(rows), **common),
+            _place(chunk, number, len(register), len(rows)))
     return plan
+
+
+def _place(rows: Iterable[PledgeRow], number: int, total: int, count: int) -> str:
+    # A page of a list: its number, the list's pages and rows, and the rows it holds.
+    return f"{number}/{total}/{count}:" + ",".join(f"{r.charter.id}#{r.pledge.id}" for r in rows)
 
 
 def _ids(charters: Iterable[Charter]) -> tuple[str, ...]:

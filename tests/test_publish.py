@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import BUILD_DATE, ROOT
 from generator.publish import Cache, Settings, build_site
 from generator.render import Output
@@ -85,3 +87,39 @@ def test_renaming_a_partner_in_the_registry_makes_its_pages_again(tmp_path: Path
     assert "charters/wessex-healthcare-education/index.md" in disk.put_now
     assert "Solent Health" in str(disk.files["partners/solent-nhs-trust/index.md"])
     assert disk.files == fresh(charters)
+
+
+def test_a_page_of_a_list_is_made_again_when_an_earlier_page_gains_a_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    monkeypatch.setattr(render, "PAGE_ROWS", 4)  # the register spreads over several pages
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    assert "pledges/page_3.md" in disk.files
+    path = charters / "riverside-food-poverty.yaml"  # its pledges come first in the register
+    text = path.read_text(encoding="utf-8")
+    rf3 = ("  - id: RF-3\n    by: riverside-food-bank\n    text: Host every steering group "
+           "meeting at the food bank, with a meal.\n    owner: Coordinator\n    status: active\n")
+    assert rf3 in text
+    path.write_text(text.replace(rf3, ""), encoding="utf-8")
+    build_site(charters, SETTINGS, disk, cache)
+    # Later pages hold other rows now, though none of their charters changed.
+    assert disk.files == fresh(charters)
+
+
+def test_the_page_cache_does_not_take_a_file_another_build_rewrote_for_its_own(
+        tmp_path: Path) -> None:
+    import os
+
+    from generator.plugin import _PageCache
+
+    cache = _PageCache(tmp_path)
+    assert not cache.has("index.md")
+    cache.put("index.md", Output("# Ours\n"))
+    assert cache.has("index.md")
+    (tmp_path / "index.md").write_text("# Another build's\n", encoding="utf-8")
+    os.utime(tmp_path / "index.md", ns=(1, 1))
+    assert not cache.has("index.md")

@@ -134,6 +134,24 @@ def test_the_edit_link_of_a_charter_page_opens_its_yaml(example_site: Path) -> N
                             "charters/wessex-healthcare-education.yaml")
 
 
+def test_generated_pages_without_a_charter_have_no_edit_link(example_site: Path) -> None:
+    # Their source is generated: an edit link would open a file that does not exist.
+    for url in ("partners/solent-nhs-trust", "pledges", "charters", ""):
+        assert page(example_site, url).select_one('a[title="Edit this page"]') is None, url
+    assert page(example_site, "guide/writing-a-charter.html").select_one(
+        'a[title="Edit this page"]') is not None  # hand-written pages keep theirs
+
+
+def test_the_published_html_names_no_build_folder_or_cache_digest(
+        site_builder: SiteBuilder, tmp_path: Path) -> None:
+    site = site_builder(history=True)  # no git here: the history pages say why, by folder
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<!-- charters:" not in text, path
+        if not path.name.startswith("history"):
+            assert str(tmp_path) not in text, path
+
+
 def test_generated_pages_stay_out_of_the_nav(example_site: Path) -> None:
     nav = page(example_site, "").select_one("nav.md-nav--primary")
     hrefs = [a["href"] for a in nav.find_all("a", href=True)]
