@@ -35,6 +35,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.review.signoff import unreviewed
     from generator.selfassess.responses import check_folders, check_response_file, is_response_file
     from generator.source import find, read_all
+    from generator.validate import stale_pledges
 
     paths = args.paths or [DEFAULT_DIR]
     # A file in a charter's assessments/ folder is a self-assessment response, not a charter.
@@ -54,7 +55,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         _print_problems(sorted(set(problems)), args.format)
         return 1
-    _print_warnings(unreviewed(charters), args.format)
+    _print_warnings(unreviewed(charters) + stale_pledges(charters, dt.date.today()),
+                    args.format)
+    from generator.selfassess.responses import individual_warnings
+
+    for folder in (p for p in others if p.is_dir()):
+        _print_warnings(individual_warnings(folder, read_all([folder])[0]), args.format)
     files, _ = find(others)
     said = []
     if others:
@@ -103,6 +109,30 @@ def cmd_owners(args: argparse.Namespace) -> int:
     from generator.review.owners import run_owners
 
     return run_owners(args.charters, args.out, check=args.check)
+
+
+def cmd_assess_merge(args: argparse.Namespace) -> int:
+    from generator.selfassess.merge import run_merge
+
+    out = run_merge(args.files, args.charters, args.charter, args.round, args.threshold)
+    print(f"wrote {out} ({len(args.files)} response files merged): commit it; do not commit "
+          "the response files")
+    return 0
+
+
+def cmd_assess_report(args: argparse.Namespace) -> int:
+    from generator.selfassess.report import run_report
+
+    out = run_report(args.files, args.charters, args.charter, args.subject, args.threshold,
+                     args.out)
+    print(f"wrote {out}: for {args.subject} alone; do not commit or publish it")
+    return 0
+
+
+def _threshold(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of people, 1 or more")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:
@@ -187,6 +217,40 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path(".github/CODEOWNERS"), help="file to write")
     p.add_argument("--check", action="store_true", help="fail if the file is out of date")
     p.set_defaults(run=cmd_owners)
+
+    p = sub.add_parser("assess", help="merge self-assessment answers without naming anyone",
+                       description="Work with self-assessment response files sent to the "
+                                   "secretariat. See docs/guide/self-assessment.md.")
+    assess = p.add_subparsers(dest="assess_command", required=True, metavar="COMMAND")
+    p = assess.add_parser("merge", help="merge response files into one round's counts",
+                          description="Check each response file and write "
+                                      "charters/ID/assessments/ROUND.yaml: per statement, how "
+                                      "many people gave each rating, and per partner or role "
+                                      "group only where the group has at least THRESHOLD "
+                                      "people. No names, no per-person record. Refuses a round "
+                                      "with fewer respondents than THRESHOLD (exit 1).")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="response files")
+    p.add_argument("--charter", required=True, metavar="ID", help="the charter they answer")
+    p.add_argument("--round", required=True, metavar="ROUND", help="the round, like 2026-Q4")
+    p.add_argument("--threshold", type=_threshold, default=3, metavar="N",
+                   help="fewest people behind any count (default: 3)")
+    p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
+    p.set_defaults(run=cmd_assess_merge)
+    p = assess.add_parser("report", help="write one leader's 360-degree report, never published",
+                          description="Check partner-leader response files and write the "
+                                      "report on one leader: their self-rating (the one file "
+                                      "without subject:) beside colleagues' ratings about them "
+                                      "(subject: ID), per pillar, colleagues' figures only where "
+                                      "THRESHOLD of them rated. Write it outside charters/ and "
+                                      "docs/ and give it to that leader alone.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="response files")
+    p.add_argument("--subject", required=True, metavar="ID", help="the leader rated")
+    p.add_argument("--charter", required=True, metavar="ID", help="the charter they answer")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the report to write")
+    p.add_argument("--threshold", type=_threshold, default=3, metavar="N",
+                   help="fewest colleagues behind any figure (default: 3)")
+    p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")
+    p.set_defaults(run=cmd_assess_report)
     return top
 
 

@@ -7,7 +7,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from generator.spec import IN_PERSON_MODES
+
 OPEN_STATUSES = ("proposed", "active", "at-risk")
+# How far behind the time elapsed a metric may be and still count as on track.
+TRACK_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Partner:
     reviewers: tuple[str, ...] = ()
     line: int = 0
     column: int = 0
+    networks: tuple[str, ...] = ()  # wider networks it brings into the partnership
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,19 @@ class Principle:
 
 
 @dataclass(frozen=True)
+class Update:
+    """A dated note on a pledge, with the status or due date it set, if any."""
+
+    date: dt.date
+    text: str
+    status: str | None = None
+    due: dt.date | None = None
+    previous_due: dt.date | None = None
+    reason: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Pledge:
     id: str
     by: str
@@ -45,6 +63,32 @@ class Pledge:
     due: dt.date | None = None
     metrics: tuple[str, ...] = ()
     line: int = 0
+    updates: tuple[Update, ...] = ()
+
+    @property
+    def latest_update(self) -> Update | None:
+        return self.updates[-1] if self.updates else None
+
+    @property
+    def original_due(self) -> dt.date | None:
+        """The due date first agreed: the one the first revision replaced, else `due`."""
+        for u in self.updates:
+            if u.due is not None:
+                return u.previous_due
+        return self.due
+
+    @property
+    def due_revised_on(self) -> dt.date | None:
+        """When the due date was last moved, or None if it never was."""
+        moved = [u.date for u in self.updates if u.due is not None]
+        return moved[-1] if moved else None
+
+    def needs_update(self, today: dt.date, days: int = 90) -> bool:
+        """At risk, overdue or missed, with no update in the `days` before `today`."""
+        if not (self.status in ("at-risk", "missed") or self.is_overdue(today)):
+            return False
+        latest = self.latest_update
+        return latest is None or (today - latest.date).days > days
 
     def is_open(self) -> bool:
         """Still to be delivered: proposed, active or at risk."""
@@ -59,6 +103,8 @@ class Pledge:
 class Measurement:
     date: dt.date
     value: float
+    note: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,24 +144,30 @@ class Metric:
         With a target date, on track means at least as far along as the time elapsed since the
         first measurement; without one, it means better than the baseline.
         """
+        return self.judgement(today)[0]
+
+    def judgement(self, today: dt.date) -> tuple[str, float | None]:
+        """The track (see `track`) and the share of the time to the target date gone, when
+        that is what the track was judged against: one rule for the badge and its words."""
         latest, progress = self.latest, self.progress()
         if latest is None or self.target is None:
-            return "no data"
+            return "no data", None
         if self.reached(latest.value):
-            return "met"
+            return "met", None
         if progress is None:  # no baseline: judge against the first measurement
             if len(self.measurements) < 2:
-                return "no data"  # one value shows no movement yet
+                return "no data", None  # one value shows no movement yet
             first = self.measurements[0].value
             better = latest.value > first if self.direction == "increase" else latest.value < first
-            return "on track" if better else "off track"
+            return ("on track" if better else "off track"), None
         if self.target_date is not None and self.measurements:
             start = self.measurements[0].date
             total = (self.target_date - start).days
             if total > 0:
                 elapsed = min(max((today - start).days / total, 0.0), 1.0)
-                return "on track" if progress >= elapsed - 0.05 else "off track"
-        return "on track" if progress > 0 else "off track"
+                return ("on track" if progress >= elapsed - TRACK_TOLERANCE
+                        else "off track"), elapsed
+        return ("on track" if progress > 0 else "off track"), None
 
 
 @dataclass(frozen=True)
@@ -133,6 +185,48 @@ class Mechanism:
 class Engagement:
     mechanisms: tuple[Mechanism, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting or visit that took place: an entry of the charter's engagement log."""
+
+    date: dt.date
+    mechanism: str  # a mechanism's name
+    mode: str  # the meeting's own mode, else its mechanism's
+    attended: tuple[str, ...]
+    host: str | None = None
+    note: str | None = None
+    line: int = 0
+
+    def in_person(self) -> bool:
+        return self.mode in IN_PERSON_MODES
+
+
+# Words of a mechanism's `frequency` and how many times a year they mean, first match wins.
+FREQUENCIES = (("fortnightly", 26), ("weekly", 52), ("monthly", 12), ("quarterly", 4),
+               ("twice a year", 2), ("six-monthly", 2), ("half-yearly", 2), ("once a year", 1),
+               ("annually", 1), ("yearly", 1), ("annual", 1))
+YEAR = dt.timedelta(days=365)
+# How long without meeting in person before the health summary flags a partner.
+IN_PERSON_GAP = dt.timedelta(days=183)
+
+
+def times_a_year(frequency: str | None) -> int | None:
+    """How many times a year a mechanism's frequency says it meets, or None if it does not say."""
+    words = (frequency or "").lower()
+    return next((n for word, n in FREQUENCIES if word in words), None)
+
+
+@dataclass(frozen=True)
+class PartnerEngagement:
+    """What the engagement log says of one partner, on a given day."""
+
+    partner: str
+    last_in_person: dt.date | None
+    attended: int  # meetings it took part in, of those in the last 12 months that reach it
+    expected: int
+    hosted: int  # meetings it hosted in the last 12 months
 
 
 @dataclass(frozen=True)
@@ -175,6 +269,38 @@ class Charter:
     metrics: tuple[Metric, ...] = ()
     engagement: Engagement = Engagement()
     assessments: tuple[Assessment, ...] = ()
+    meetings: tuple[Meeting, ...] = ()  # oldest first
+
+    def mechanism(self, name: str) -> Mechanism:
+        return next(m for m in self.engagement.mechanisms if m.name == name)
+
+    def engagement_of(self, partner_id: str, today: dt.date) -> PartnerEngagement:
+        """A partner's last in-person contact, and its meetings attended and hosted in the
+        12 months to `today`, from the engagement log."""
+        past = [m for m in self.meetings if m.date <= today]
+        met = [m.date for m in past
+               if m.in_person() and (partner_id in m.attended or m.host == partner_id)]
+        year = [m for m in past if m.date > today - YEAR]
+        reaching = [m for m in year if self.mechanism(m.mechanism).reaches(partner_id)
+                    or partner_id in m.attended]
+        return PartnerEngagement(
+            partner_id, max(met, default=None),
+            sum(partner_id in m.attended for m in reaching), len(reaching),
+            sum(m.host == partner_id for m in year))
+
+    def held(self, mechanism: Mechanism, today: dt.date) -> int:
+        """How many times the mechanism met in the 12 months to `today`."""
+        return sum(1 for m in self.meetings
+                   if m.mechanism == mechanism.name and today - YEAR < m.date <= today)
+
+    def not_met_in_person(self, today: dt.date) -> list[PartnerEngagement]:
+        """Partners with no in-person contact in the six months to `today`; only for a
+        charter that keeps an engagement log."""
+        if not self.meetings:
+            return []
+        found = [self.engagement_of(p.id, today) for p in self.partners]
+        return [e for e in found
+                if e.last_in_person is None or today - e.last_in_person > IN_PERSON_GAP]
 
     def partner(self, partner_id: str) -> Partner:
         return self._by_id[partner_id]  # type: ignore[return-value]
@@ -218,7 +344,8 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
         review_by=data.get("review_by"),
         partners=tuple(
             Partner(p["id"], p["name"], p.get("sector"), p.get("lead"), p.get("signed"),
-                    tuple(p.get("reviewers", ())), p["_line"], p.get("_column", 0))
+                    tuple(p.get("reviewers", ())), p["_line"], p.get("_column", 0),
+                    tuple(p.get("networks", ())))
             for p in data["partners"]
         ),
         vision=Vision(data["vision"]["statement"], tuple(data["vision"].get("outcomes", ()))),
@@ -228,13 +355,17 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
         pledges=tuple(
             Pledge(p["id"], p["by"], p["text"], p["owner"], p["status"],
                    tuple(p.get("to", ("all",))), p.get("due"), tuple(p.get("metrics", ())),
-                   p["_line"])
+                   p["_line"],
+                   tuple(Update(u["date"], u["text"], u.get("status"), u.get("due"),
+                                u.get("previous_due"), u.get("reason"), u["_line"])
+                         for u in p.get("updates", ())))
             for p in data.get("pledges", ())
         ),
         metrics=tuple(
             Metric(m["id"], m["name"], m["direction"], m.get("unit"), m.get("baseline"),
                    m.get("target"), m.get("target_date"),
-                   tuple(Measurement(x["date"], x["value"]) for x in m.get("measurements", ())),
+                   tuple(Measurement(x["date"], x["value"], x.get("note"), x.get("source"))
+                         for x in m.get("measurements", ())),
                    m["_line"])
             for m in data.get("metrics", ())
         ),
@@ -244,6 +375,12 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
                   for m in engagement.get("mechanisms", ())),
             tuple((a, b) for a, b in engagement.get("links", ())),
         ),
+        meetings=tuple(sorted(
+            (Meeting(m["date"], m["mechanism"],
+                     m.get("mode") or next(x["mode"] for x in engagement.get("mechanisms", ())
+                                           if x["name"] == m["mechanism"]),
+                     tuple(m["attended"]), m.get("host"), m.get("note"), m["_line"])
+             for m in data.get("meetings", ())), key=lambda m: m.date)),
         assessments=tuple(
             Assessment(a["checklist"],
                        tuple(Pillar(p["id"], tuple(Statement(x["id"], x["text"])

@@ -27,9 +27,11 @@ _REFS = {
     "partner": "the id of a partner of this charter",
     "partner-or-all": "the id of a partner of this charter, or `all`",
     "metric": "the id of a metric of this charter",
+    "mechanism": "the name of an engagement mechanism of this charter",
 }
 _DECLARES = {"partner": "unique among the partners", "pledge": "unique among the pledges",
-             "metric": "unique among the metrics"}
+             "metric": "unique among the metrics",
+             "mechanism": "unique among the mechanisms"}
 
 HEADER = """\
 # Every field of a charter

@@ -13,7 +13,16 @@ from markupsafe import Markup
 
 from generator import tables, text
 from generator.formats import value_text
-from generator.model import Charter, Mechanism, Metric, Partner, Pledge
+from generator.model import (
+    IN_PERSON_GAP,
+    Charter,
+    Mechanism,
+    Metric,
+    Partner,
+    PartnerEngagement,
+    Pledge,
+    times_a_year,
+)
 from generator.slots import Maker, Slots, figure, inline_svg
 from generator.spec import (
     IN_PERSON_MODES,
@@ -183,6 +192,11 @@ def pledge_rows(charters: Iterable[Charter], today: dt.date) -> list[PledgeRow]:
     return [PledgeRow(c, p, p.is_overdue(today)) for c in charters for p in c.pledges]
 
 
+def needing_update(rows: Iterable[PledgeRow], today: dt.date) -> list[PledgeRow]:
+    """At-risk, overdue or missed pledges with no update in the 90 days before `today`."""
+    return [r for r in rows if r.pledge.needs_update(today)]
+
+
 def partner_directory(charters: Sequence[Charter]) -> dict[str, Partner]:
     """Every partner across charters; the same id in two charters is one organisation."""
     found: dict[str, Partner] = {}
@@ -331,10 +345,14 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
               "partner_link": partner_link, "pager": pager, "partner_rows": partner_rows,
               "mechanism_rows": mechanism_rows, "metric_rows": metric_rows,
               "measurement_rows": measurement_rows, "text_equivalent_of": text_equivalent_of,
+              "track_text": track_text, "measurement_headers": measurement_headers,
               "charter_rows": charter_rows, "directory_rows": directory_rows,
               "counts_text": counts_text,
               "later": functools.partial,
               "partners_of": partners_of, "charters_to_all": charters_to_all,
+              "needing_update": needing_update, "engagement_rows": engagement_rows,
+              "meeting_rows": meeting_rows, "not_met_in_person": not_met_in_person,
+              "partner_engagement_rows": partner_engagement_rows,
               "HOME_ROWS": HOME_ROWS}
     made, received, to_all, involved = by_partner(charters, rows)
     plan: dict[str, Planned] = {}
@@ -443,7 +461,45 @@ def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
              tables.facts(slots, lambda: [f for f in facts() if f[0] in _SEARCHED], root), "",
              tables.facts(slots, lambda: [f for f in facts() if f[0] not in _SEARCHED], root,
                           searchable=False)]
+    if pledge.updates:
+        lines += ["", "**All updates**", "", *update_lines(pledge)]
     return Markup("\n".join(lines) + "\n")
+
+
+def update_lines(pledge: Pledge) -> list[str]:
+    """A pledge's updates as a Markdown list, oldest first, each with what it changed."""
+    out = []
+    for u in pledge.updates:
+        changes = []
+        if u.status:
+            changes.append(f"status {STATUS_LABELS[u.status]}")
+        if u.due:
+            changes.append(f"due moved from {u.previous_due} to {u.due}"
+                           + (f": {text.inline(u.reason)}" if u.reason else ""))
+        head = f"- **{u.date}**" + (f" ({'; '.join(changes)})" if changes else "")
+        out += [head, ""] + ["    " + line if line else "" for line in
+                             text.block(u.text).splitlines()] + [""]
+    return out
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def latest_update_text(pledge: Pledge) -> str | None:
+    """'2026-08-15: What happened.' for the latest update, as plain text, or None."""
+    u = pledge.latest_update
+    return None if u is None else f"{u.date}: {_one_line(u.text)}"
+
+
+def due_text(pledge: Pledge) -> str:
+    """'2026-12-01', or 'due 2026-09-01, revised to 2026-12-01 on 2026-08-15' once moved."""
+    if pledge.due is None:
+        return "no due date"
+    revised = pledge.due_revised_on
+    if revised is None or pledge.original_due is None:
+        return str(pledge.due)
+    return f"{pledge.original_due}, revised to {pledge.due} on {revised}"
 
 
 _SEARCHED = ("By", "Owner")
@@ -453,15 +509,15 @@ def _pledge_facts(c: Charter, pledge: Pledge, overdue: bool, changed: dt.date | 
                   today: dt.date) -> tables.Facts:
     to = ([Cell("All partners")] if "all" in pledge.to else
           [Cell(c.partner(pid).name, f"partners/{pid}/index.md") for pid in pledge.to])
-    if pledge.due is None:
-        due = "no due date"
-    elif overdue:
-        due = f"{pledge.due} (overdue by {(today - pledge.due).days} days)"
-    else:
-        due = str(pledge.due)
+    due = due_text(pledge)
+    if overdue and pledge.due is not None:
+        due += f" (overdue by {(today - pledge.due).days} days)"
     items: list[tuple[str, Sequence[Cell]]] = [
         ("By", [Cell(c.partner(pledge.by).name, f"partners/{pledge.by}/index.md")]),
         ("Owner", [Cell(pledge.owner)]), ("To", to), ("Due", [Cell(due)])]
+    latest = latest_update_text(pledge)
+    if latest:
+        items.append(("Latest update", [Cell(latest)]))
     if pledge.metrics:
         items.append(("Measured by", [Cell(c.metric(mid).name,
                                            f"charters/{c.id}/index.md#metric-{mid}")
@@ -480,12 +536,21 @@ def _pledge_cells(r: PledgeRow, columns: Sequence[str], marker: bool) -> list[Ce
         "Charter": Cell(c.title),
         "By": Cell(c.partner(p.by).name),
         "To": Cell(", ".join(to_names(c, p))),
-        "Commitment": Cell(p.text),
+        "Commitment": Cell(p.text, note=_latest_note(p)),
         "Owner": Cell(p.owner),
-        "Due": Cell(str(p.due) if p.due else "–"),
+        "Due": Cell(_due_cell(p)),
         "Status": Cell(html=str(status_badge(p.status) + flag)),
     }
     return [values[name] for name in columns]
+
+
+def _latest_note(p: Pledge) -> str:
+    latest = latest_update_text(p)
+    return f"Latest update {latest}" if latest else ""
+
+
+def _due_cell(p: Pledge) -> str:
+    return "–" if p.due is None else due_text(p)
 
 
 def _filter_marker(r: PledgeRow) -> str:
@@ -555,15 +620,64 @@ def counts_text(pledges: Iterable[Pledge]) -> str:
                       for s, n in status_counts(pledges).items()) or "none"
 
 
-def mechanism_rows(c: Charter) -> list[list[Cell]]:
-    """How the partners meet: in person first, as the practice holds nothing replaces it."""
+def mechanism_rows(c: Charter, today: dt.date | None = None) -> list[list[Cell]]:
+    """How the partners meet: in person first, as the practice holds nothing replaces it.
+    With `today`, how often each met in the 12 months to then, against its frequency."""
     rows = []
     for m in c.engagement.mechanisms:
         mode = (Cell(html=f'<span class="cc-badge cc-in-person">In person: '
                           f"{text.html(MODE_LABELS[m.mode].lower())}</span>")
                 if m.mode in IN_PERSON_MODES else Cell(MODE_LABELS[m.mode]))
-        rows.append([Cell(m.name), mode, Cell(m.frequency or "–"), Cell(reaches(c, m))])
+        row = [Cell(m.name), mode, Cell(m.frequency or "–"), Cell(reaches(c, m))]
+        if today is not None:
+            row.append(Cell(held_text(c, m, today)))
+        rows.append(row)
     return rows
+
+
+def held_text(c: Charter, m: Mechanism, today: dt.date) -> str:
+    """'3 times; its frequency means 4' or '2 times'."""
+    held = c.held(m, today)
+    said = f"{held} time{'s' * (held != 1)}"
+    expected = times_a_year(m.frequency)
+    return said if expected is None else f"{said}; its frequency means {expected}"
+
+
+def engagement_rows(c: Charter, today: dt.date) -> list[list[Cell]]:
+    """Each partner's engagement, from the log: last in person, attended, hosted."""
+    return [[Cell(p.name, f"partners/{p.id}/index.md"),
+             *_engagement_cells(c.engagement_of(p.id, today), today)] for p in c.partners]
+
+
+def partner_engagement_rows(partner_id: str, charters: Iterable[Charter], today: dt.date
+                            ) -> list[list[Cell]]:
+    """One partner's engagement in each charter that keeps a log, for its own page."""
+    return [[Cell(c.title, f"charters/{c.id}/index.md#meetings"),
+             *_engagement_cells(c.engagement_of(partner_id, today), today)]
+            for c in charters if c.meetings]
+
+
+def _engagement_cells(e: PartnerEngagement, today: dt.date) -> list[Cell]:
+    share = (f"{e.attended} of {e.expected} ({round(100 * e.attended / e.expected)}%)"
+             if e.expected else "none held")
+    last = str(e.last_in_person) if e.last_in_person else "not in the log"
+    gap = e.last_in_person is None or today - e.last_in_person > IN_PERSON_GAP
+    flag = ' <span class="cc-badge cc-overdue">⚠ Over six months</span>' if gap else ""
+    return [Cell(last, html=flag), Cell(share), Cell(str(e.hosted))]
+
+
+def meeting_rows(c: Charter) -> list[list[Cell]]:
+    """The engagement log, newest first."""
+    return [[Cell(str(m.date)), Cell(m.mechanism), Cell(MODE_LABELS[m.mode]),
+             Cell(c.partner(m.host).name if m.host else "–"),
+             Cell(", ".join(c.partner(pid).name for pid in m.attended)), Cell(m.note or "")]
+            for m in reversed(c.meetings)]
+
+
+def not_met_in_person(charters: Iterable[Charter], today: dt.date
+                      ) -> list[tuple[Charter, PartnerEngagement]]:
+    """Partners of charters that keep an engagement log, not met in person for six months."""
+    return [(c, e) for c in charters for e in c.not_met_in_person(today)]
 
 
 def metric_rows(c: Charter, today: dt.date, pictures: Mapping[str, Callable[..., str]]
@@ -584,8 +698,52 @@ def metric_rows(c: Charter, today: dt.date, pictures: Mapping[str, Callable[...,
     return rows
 
 
+def track_text(m: Metric, today: dt.date) -> str:
+    """Why the metric's badge says what it says, in words, by the rule the badge uses:
+    '66% is 47% of the way from 58% to 75%, with 60% of the time to 2027-09-01 gone:
+    off track.'"""
+    track, elapsed = m.judgement(today)
+    latest, progress = m.latest, m.progress()
+    if latest is None:
+        return "No measurements yet."
+    now = value_text(latest.value, m.unit)
+    if m.target is None:
+        return f"{now} on {latest.date}; no target is set to judge it against."
+    target = value_text(m.target, m.unit)
+    if track == "met":
+        return f"{now} has reached the target of {target}: met."
+    if progress is None or m.baseline is None:
+        if len(m.measurements) < 2:
+            return f"{now} is the only measurement and there is no baseline: no movement yet."
+        first = value_text(m.measurements[0].value, m.unit)
+        better = "better" if track == "on track" else "no better"
+        return f"{now} is {better} than the first measurement, {first}: {track}."
+    base = value_text(m.baseline, m.unit)
+    if progress < 0:
+        way = f"{now} is further from {target} than the baseline, {base}"
+    else:
+        way = f"{now} is {percent(progress)} of the way from {base} to {target}"
+    if elapsed is not None:
+        return f"{way}, with {percent(elapsed)} of the time to {m.target_date} gone: {track}."
+    if progress < 0:
+        return f"{way}: {track}."
+    moved = "better" if track == "on track" else "no better"
+    return f"{way}, {moved} than the baseline: {track}."
+
+
+def measurement_headers(m: Metric) -> list[str]:
+    """The measurements table's columns: a note or a source only when one is given."""
+    return ["Date", "Value", *(["Note"] if any(x.note for x in m.measurements) else []),
+            *(["Source"] if any(x.source for x in m.measurements) else [])]
+
+
 def measurement_rows(m: Metric) -> list[list[Cell]]:
-    return [[Cell(str(x.date)), Cell(_value(x.value, m.unit))] for x in m.measurements]
+    """Each measurement, with what lies behind it and where it comes from."""
+    notes, sources = (any(x.note for x in m.measurements),
+                      any(x.source for x in m.measurements))
+    return [[Cell(str(x.date)), Cell(_value(x.value, m.unit)),
+             *([Cell(x.note or "")] if notes else []),
+             *([Cell(x.source or "")] if sources else [])] for x in m.measurements]
 
 
 def _value(value: float | None, unit: str | None) -> str:

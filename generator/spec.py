@@ -38,7 +38,8 @@ def reserved_name(value: str) -> bool:
 # pledge (its id) and each metric (metric-ID): the anchors charter text may link to.
 CHARTER_SECTIONS: dict[str, str | None] = {
     "partners": None, "vision": None, "principles": "principles",
-    "rules-of-engagement": "rules_of_engagement", "engagement": None, "pledges": None,
+    "rules-of-engagement": "rules_of_engagement", "engagement": None, "meetings": "meetings",
+    "pledges": None,
     "metrics": None,
 }
 
@@ -174,6 +175,18 @@ ASSESSMENT = Map({
     }), min=1), "Pillars and their statements.", required=True),
 })
 
+# A dated note on a pledge. A change of status or due date is recorded here as well as on the
+# pledge itself, so the pledge always reads as it stands and the original due date is kept.
+UPDATE = Map({
+    "date": Field(Date(), "When the update was written.", required=True),
+    "text": Field(Text(multiline=True), "What happened, why, and what is being done (Markdown).",
+                  required=True),
+    "status": Field(Enum(STATUSES), "The pledge's new status, when this update changed it."),
+    "due": Field(Date(), "The pledge's new due date, when this update moved it."),
+    "previous_due": Field(Date(), "The due date it replaced (with due:)."),
+    "reason": Field(Text(), "Why the due date moved (with due:)."),
+}, keep_line=True)
+
 CHARTER = Map({
     "title": Field(Text(), "Name of the partnership charter.", required=True),
     "summary": Field(Text(multiline=True), "What the partnership is for (Markdown).",
@@ -193,6 +206,8 @@ CHARTER = Map({
         "signed": Field(Date(), "When this partner signed the charter."),
         "reviewers": Field(Seq(Text(pattern=REVIEWER_PATTERN, example="@org/team")),
                            "Git-host handles or teams who review changes for this partner."),
+        "networks": Field(Seq(Text()), "Wider networks this partner brings in, by name "
+                                       "(for example 'Dorset GP federation')."),
     }, keep_line=True), min=2), "The partner organisations, two or more.", required=True),
     "vision": Field(Map({
         "statement": Field(Text(multiline=True), "The shared vision (Markdown).", required=True),
@@ -215,6 +230,8 @@ CHARTER = Map({
         "status": Field(Enum(STATUSES), "Where it stands.", required=True),
         "metrics": Field(Seq(Text(pattern=ID_PATTERN, example="placements", ref="metric")),
                          "Metrics that measure it."),
+        "updates": Field(Seq(UPDATE), "Dated progress notes, oldest first: why it stands "
+                                      "where it does and what is being done."),
     }, keep_line=True)), "What each partner commits to."),
     "metrics": Field(Seq(Map({
         "id": Field(Text(pattern=ID_PATTERN, example="placements", declares="metric"),
@@ -228,11 +245,15 @@ CHARTER = Map({
         "measurements": Field(Seq(Map({
             "date": Field(Date(), "When it was measured.", required=True),
             "value": Field(Number(), "The value.", required=True),
+            "note": Field(Text(), "What lies behind the value, in a line."),
+            "source": Field(Text(), "Where the value comes from: a report, a system, a survey."),
         })), "Measurements, dates ascending."),
     }, keep_line=True)), "How the partnership knows it is delivering."),
     "engagement": Field(Map({
         "mechanisms": Field(Seq(Map({
-            "name": Field(Text(), "Name of the mechanism.", required=True),
+            "name": Field(Text(declares="mechanism"), "Name of the mechanism, unique in the "
+                                                      "charter: meetings: name it.",
+                          required=True),
             "mode": Field(Enum(MODES), "How partners meet.", required=True),
             "frequency": Field(Text(), "How often, e.g. 'monthly'."),
             "partners": Field(Seq(_partner_ref(True), min=1),
@@ -241,6 +262,16 @@ CHARTER = Map({
         "links": Field(Seq(Seq(_partner_ref(False), min=2, max=2)),
                        "Ties between nodes besides the hub's spokes: pairs of partner ids."),
     }), "The engagement model: a hub linked to stakeholder nodes."),
+    "meetings": Field(Seq(Map({
+        "date": Field(Date(), "When it took place.", required=True),
+        "mechanism": Field(Text(ref="mechanism"), "Which engagement mechanism it was, by name.",
+                           required=True),
+        "host": Field(_partner_ref(False), "The partner whose site hosted it."),
+        "mode": Field(Enum(MODES), "How partners met, when not the mechanism's usual mode."),
+        "attended": Field(Seq(_partner_ref(False), min=1), "Partners who took part.",
+                          required=True),
+        "note": Field(Text(), "What it was about or decided, in a line."),
+    }, keep_line=True)), "The engagement log: meetings and visits that took place."),
     "assessments": Field(Seq(ASSESSMENT), "Statements or whole checklists this charter adds "
                                           "to its self-assessment."),
 })

@@ -27,6 +27,7 @@ class Cell:
     html: str = ""  # our own markup after the text (a badge)
     before: str = ""  # our own markup before it (what a filter script reads)
     svg: Callable[[], str] | None = None  # a picture after it, drawn when published
+    note: str = ""  # a second line of text, shown as typed below the rest (a latest update)
 
 
 def _markdown_cell(cell: Cell, root: str) -> str:
@@ -34,14 +35,20 @@ def _markdown_cell(cell: Cell, root: str) -> str:
     if cell.link:
         shown = f"[{shown}]({root}{cell.link})"
     picture = str(inline_svg(cell.svg())) if cell.svg else ""
-    return cell.before + shown + cell.html + picture
+    return cell.before + shown + cell.html + picture + _note(cell.note, text.inline)
 
 
 def _html_cell(cell: Cell, link: Link) -> str:
     shown = text.html(cell.text)
     if cell.link:
         shown = f'<a href="{text.html(link(cell.link))}">{shown}</a>'
-    return cell.before + shown + cell.html + (cell.svg() if cell.svg else "")
+    return (cell.before + shown + cell.html + (cell.svg() if cell.svg else "")
+            + _note(cell.note, text.html))
+
+
+def _note(note: str, escape: Callable[[str], str]) -> str:
+    # Escaped for where it goes: Markdown (inline HTML's text is still Markdown) or HTML.
+    return f'<br><span class="cc-cell-note">{escape(note)}</span>' if note else ""
 
 
 Rows = Sequence[Sequence[Cell]]

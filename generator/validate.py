@@ -325,11 +325,14 @@ def _bad_id(value: str, spec: s.Text) -> str:
 
 def check_references(walker: Walker) -> None:
     """Every reference names something declared; every declared id is unique."""
-    declared: dict[str, dict[str, int]] = {"partner": {}, "metric": {}, "pledge": {}}
+    declared: dict[str, dict[str, int]] = {"partner": {}, "metric": {}, "pledge": {},
+                                           "mechanism": {}}
     for kind, value, path, node in walker.decls:
         first = declared[kind].get(value)
         if first is not None:
-            walker.report(node, path, f"duplicate {kind} id '{value}' (first on line {first})")
+            noun = "name" if kind == "mechanism" else "id"
+            walker.report(node, path,
+                          f"duplicate {kind} {noun} '{value}' (first on line {first})")
         elif kind == "partner" and value == "all":
             walker.report(node, path,
                           "'all' is reserved (it means every partner); choose another id")
@@ -357,12 +360,77 @@ def check_order(walker: Walker, root: yaml.Node, data: dict[str, Any]) -> None:
                     walker.report(node, ("metrics", i, "measurements", j, "date"),
                                   f"{dates[j]} is not after {dates[j - 1]}; list measurements "
                                   "oldest first, one per date")
+    for i, pledge in enumerate(data.get("pledges", [])):
+        _check_updates(walker, root, i, pledge)
     for i, link in enumerate(data.get("engagement", {}).get("links", [])):
         if len(link) == 2 and link[0] == link[1]:
             node = _node_at(root, ("engagement", "links", i))
             if node is not None:
                 walker.report(node, ("engagement", "links", i),
                               f"a link joins two different partners, found '{link[0]}' twice")
+
+
+def _check_updates(walker: Walker, root: yaml.Node, i: int, pledge: dict[str, Any]) -> None:
+    """A pledge's updates: dates in order, and the last status and due date they set are the
+    pledge's own, each due date moved from the one before."""
+    updates = pledge.get("updates", [])
+    here: Path = ("pledges", i, "updates")
+
+    def report(j: int, key: str, message: str) -> None:
+        node = _node_at(root, (*here, j, key)) or _node_at(root, (*here, j))
+        if node is not None:
+            walker.report(node, (*here, j, key), message)
+
+    last_status: tuple[int, str] | None = None
+    last_due: tuple[int, Any] | None = None
+    for j, update in enumerate(updates):
+        if j and "date" in update and "date" in updates[j - 1]:
+            before = updates[j - 1]["date"]
+            if update["date"] < before:
+                report(j, "date", f"{update['date']} is before the update above it ({before}); "
+                                  "list updates oldest first")
+        if "status" in update:
+            last_status = (j, update["status"])
+        if "due" in update:
+            if "previous_due" not in update:
+                report(j, "due", "a moved due date keeps the one it replaces: add previous_due: "
+                                 "with the date it was due before")
+            elif last_due is not None and update["previous_due"] != last_due[1]:
+                report(j, "previous_due", f"{update['previous_due']} is not the due date the "
+                                          f"update above set ({last_due[1]})")
+            if "reason" not in update:
+                report(j, "due", "say why the due date moved: add reason:")
+            last_due = (j, update["due"])
+        elif "previous_due" in update or "reason" in update:
+            key = "previous_due" if "previous_due" in update else "reason"
+            report(j, key, f"{key}: goes with a new due date; add due: or remove {key}:")
+    if last_status is not None and "status" in pledge and last_status[1] != pledge["status"]:
+        report(last_status[0], "status",
+               f"the last status update sets '{last_status[1]}' but the pledge's status is "
+               f"'{pledge['status']}'; make them agree or add an update that sets "
+               f"'{pledge['status']}'")
+    if last_due is not None and last_due[1] != pledge.get("due"):
+        report(last_due[0], "due",
+               f"the last due date update sets {last_due[1]} but the pledge's due is "
+               f"{pledge.get('due', 'not given')}; make them agree")
+
+
+def stale_pledges(charters: Iterable[Any], today: dt.date, days: int = 90) -> list[Problem]:
+    """Warnings: at-risk, overdue or missed pledges with no update in the `days` before
+    `today`. Takes model.Charter values (typed loosely: the model imports nothing from here)."""
+    out = []
+    for c in charters:
+        for i, p in enumerate(c.pledges):
+            if p.needs_update(today, days):
+                state = ("missed" if p.status == "missed" else
+                         "overdue" if p.is_overdue(today) else "at risk")
+                last = p.latest_update
+                since = f"the last on {last.date}" if last else "none yet"
+                out.append(Problem(c.path, p.line, 1, f"pledges[{i}]",
+                                   f"{p.id} is {state} with no update in the {days} days "
+                                   f"before {today} ({since}); add an entry under updates: "
+                                   "saying why and what is being done"))
+    return out
 
 
 def check_anchors(walker: Walker, data: dict[str, Any]) -> None:

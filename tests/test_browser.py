@@ -6,6 +6,7 @@ rebuilds it after committing the response it exported. No request may leave loca
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
@@ -19,8 +20,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 
-from generator.selfassess.responses import parse_response
+from generator.selfassess.merge import merge
+from generator.selfassess.responses import default_round, parse_response
 from generator.source import read_all
 
 pytestmark = pytest.mark.browser
@@ -30,6 +33,7 @@ CHARTER = "wessex-healthcare-education"
 # Pages are files, not folders (use_directory_urls: false), so the site also opens from disk.
 PAGE = f"charters/{CHARTER}/self-assessment.html"
 ROLES = ("Board chair", "Partnership director")  # respondents in the example responses
+SUBJECT = "jo-bloggs-lead"  # the leader rated in 360-degree responses
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -49,6 +53,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", out)
     for name in ("theme", "docs", "charters"):
         shutil.copytree(ROOT / name, out / name)
+    # 360-degree responses about one leader, committed as they should not be: the site still
+    # shows only ratings pooled over leaders, never whom they rate.
+    for i, partner in enumerate(["wessex-etb", "solent-nhs-trust", "dorset-council"]):
+        (out / "charters" / CHARTER / "assessments" / f"2026-11-0{i + 1}-about-{SUBJECT}.yaml"
+         ).write_text(f"checklist: partner-leader\nsubject: {SUBJECT}\npartner: {partner}\n"
+                      f"date: 2026-11-0{i + 1}\nanswers:\n  focus-1: {i + 2}\n  focus-2: 3\n")
     build(out)
     shutil.copytree(out / "site", out / "pristine")  # for the privacy test, before any change
     return out
@@ -133,16 +143,39 @@ def test_answering_with_the_keyboard_persists_exports_and_changes_the_aggregate(
     assert page.locator("#sa-partner-leader-convene-2-4").is_checked()
     assert score(page, "convene").startswith("Convene: 5 of 5 answered")
 
-    page.select_option("#sa-respondent", "dorset-county-hospital")
-    page.fill("#sa-round", "2026-Q4")
+    # The round box suggests the round an empty box means: the quarter of today.
+    suggested = default_round(dt.date.today())
+    assert page.locator("#sa-round").get_attribute("placeholder") == suggested
+    hint = page.locator("#sa-round-hint").inner_text()
+    assert hint == f"Leave empty for this quarter, {suggested}."
+
+    page.select_option("#sa-partner", "dorset-county-hospital")
+    page.fill("#sa-round", suggested)
     page.locator('button[data-action="export"]').focus()
     page.keyboard.press("Enter")
     exported = page.locator("#sa-export").input_value()
-    assert "checklist: partner-leader\nrespondent: dorset-county-hospital\n" in exported
+    assert exported.startswith("checklist: partner-leader\npartner: dorset-county-hospital\n")
     with page.expect_download() as info:
         page.locator('button[data-action="download"]').click()
     name = info.value.suggested_filename
-    assert name.endswith("-dorset-county-hospital.yaml")
+    assert name.endswith("-partner-leader-dorset-county-hospital.yaml")
+
+    # Switching checklist clears the box: the other checklist's file is never left to copy.
+    page.select_option("#sa-checklist", "health-check")
+    assert page.locator("#sa-export").input_value() == ""
+    assert page.locator("#sa-subject").is_hidden()
+    page.fill("#sa-round", "")
+    for i in range(1, 5):
+        page.locator(f"#sa-health-check-vision-{i}-3").check()
+    page.locator('button[data-action="export"]').click()
+    health = page.locator("#sa-export").input_value()
+    assert health.startswith("checklist: health-check\npartner: dorset-county-hospital\n")
+    assert "round:" not in health
+    with page.expect_download() as info:
+        page.locator('button[data-action="download"]').click()
+    health_name = info.value.suggested_filename
+    assert health_name.endswith("-health-check-dorset-county-hospital.yaml")
+    assert health_name != name
 
     charters, _ = read_all([project / "charters" / f"{CHARTER}.yaml"])
     target = project / "charters" / CHARTER / "assessments" / name
@@ -150,11 +183,21 @@ def test_answering_with_the_keyboard_persists_exports_and_changes_the_aggregate(
     assert problems == []
     assert response is not None
     assert dict(response.answers)["convene-2"] == 4
+    # A browser's renamed copy is accepted, and both files land in one round.
+    other, problems = parse_response(health.encode(), health_name.replace(".yaml", " (1).yaml"),
+                                     charters[0])
+    assert problems == []
+    assert other is not None
+    assert response.round == other.round == suggested
+    merged = yaml.safe_load(merge(charters[0], [response, other], suggested, threshold=1))
+    assert merged["merged"] == suggested
+    assert [c["checklist"] for c in merged["checklists"]] == ["partner-leader", "health-check"]
 
-    table = page.locator("table").filter(has_text="Bring the group together")
+    table = page.locator("table").filter(has_text="Bring the group together").first
     before = table.inner_text()
     assert "needs 1 more response" in page.content()
-    target.write_text(exported)
+    # The example responses are in 2026-Q4; run in a later quarter, the export joins them.
+    target.write_text(exported.replace(f'round: "{suggested}"', 'round: "2026-Q4"'))
     build(project)
     page.goto(url)
     aggregate = table.inner_text()
@@ -193,6 +236,9 @@ def test_no_single_respondent_can_be_read_from_the_built_html_or_search_index(pr
     texts = [html, json.dumps(index)] + [p.read_text() for p in site.rglob("*.html")]
     for role in ROLES:
         assert not any(role in t for t in texts), role
+    # 360-degree ratings: pooled apart from self-ratings, and never naming the leader rated.
+    assert "as colleagues see their leaders" in html
+    assert not any(SUBJECT in t for t in texts)
     # partner leader: 2 responses, below the threshold of 3: no figures at all
     assert ('<tr><th scope="row">Bring the group together</th><td>2</td>'
             '<td colspan="6">needs 1 more response</td></tr>') in html

@@ -12,7 +12,7 @@ import pytest
 from conftest import BUILD_DATE, CASES, ROOT
 from generator.cli import main, parser
 
-COMMANDS = ["validate", "new", "render", "diff", "owners", "signoff"]
+COMMANDS = ["validate", "new", "render", "diff", "owners", "signoff", "assess"]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

@@ -108,7 +108,8 @@ def test_a_new_measurement_is_listed_under_its_metric(repo: Repo, capsys: Any) -
          "        value: 24\n      - date: 2026-07-31\n        value: 31\n")
     [metric] = as_json(capsys)["charters"][0]["metrics"]
     assert (metric["kind"], metric["id"], metric["fields"]) == ("changed", "placements", [])
-    assert metric["new_measurements"] == [{"date": "2026-07-31", "value": 31}]
+    assert metric["new_measurements"] == [{"date": "2026-07-31", "value": 31, "note": None,
+                                         "source": None}]
     assert metric["removed_measurements"] == metric["changed_measurements"] == []
     assert metric["rewrites_history"] is False
     _, out, _ = run(capsys)

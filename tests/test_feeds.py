@@ -97,7 +97,8 @@ def test_fields_a_charter_leaves_out_are_null_or_empty_lists() -> None:
     assert (charter["stage"], charter["established"], charter["review_by"]) == (None, None, None)
     assert charter["past_review"] is False
     assert charter["partners"][0] == {"id": "first-org", "name": "First Org", "sector": None,
-                                      "lead": None, "signed": None, "reviewers": [], "line": 6}
+                                      "lead": None, "signed": None, "reviewers": [], "networks": [],
+                                      "line": 6}
     assert charter["vision"] == {"statement": "Work together.", "outcomes": []}
     for key in ("principles", "rules_of_engagement", "pledges", "metrics", "assessments"):
         assert charter[key] == []
@@ -115,7 +116,9 @@ def test_computed_fields_are_judged_on_the_build_date() -> None:
     overdue = {p["id"]: p["overdue"] for p in charter["pledges"]}
     assert overdue == {"HH-1": False, "HH-2": True, "HH-3": False, "HH-4": False}
     placements, vacancies = charter["metrics"]
-    assert placements["latest"] == {"date": "2026-06-30", "value": 62.5}
+    assert placements["latest"] == {"date": "2026-06-30", "value": 62.5,
+                                    "note": "Two wards reopened",
+                                    "source": 'Trust HR system ("ESR")'}
     assert placements["progress"] == 0.4167  # (62.5 - 50) / (80 - 50), rounded
     # 42% of the way with 54% of the time from first measurement to target date gone
     assert placements["track"] == "off track"

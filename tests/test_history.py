@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 
@@ -255,3 +256,13 @@ def test_a_file_name_with_a_newline_shifts_no_other_charter(repo: Path) -> None:
     assert last_changed(history, "harbour")["HH-3"] == dt.date(2026, 4, 2)
     assert last_changed(history, "harbour")["HH-1"] == dt.date(2026, 2, 20)
     assert [e.change.kind for e in history.entries["other"]] == ["added"]
+
+
+def test_the_history_page_strikes_removed_words_and_names_the_author(repo: Path) -> None:
+    changed = BASE.replace("Offer forty placements", "Offer fifty placements")
+    assert changed != BASE
+    commit(repo, changed, "Reword HH-1", "2026-04-02T10:00:00+00:00")
+    page = history_markdown(charter(changed), collect(repo, repo / "charters"))
+    assert "<del>forty</del> **fifty**" in page
+    assert "~~" not in page
+    assert re.search(r"^Commit [0-9a-f]{7} by Test\.$", page, re.M)

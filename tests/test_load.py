@@ -32,7 +32,8 @@ def test_a_unicode_line_separator_is_refused_where_it_is_and_later_lines_stay_ri
     assert "line break to YAML but not to editors" in found[0][2]
     assert found[1:] == [(9, 1, "unknown key 'bogus' (expected one of: title, summary, stage, "
                                 "established, review_by, hub, partners, vision, principles, "
-                                "rules_of_engagement, pledges, metrics, engagement, assessments)")]
+                                "rules_of_engagement, pledges, metrics, engagement, meetings, "
+                                "assessments)")]
 
 
 @pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x9b", "\ufffe", "\uffff"])

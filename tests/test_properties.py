@@ -80,7 +80,7 @@ def test_validate_never_raises_and_every_problem_is_one_line_inside_its_file(
     with tempfile.TemporaryDirectory() as tmp:
         folder = copy_of_the_examples(Path(tmp), name, data)
         code, out, err = validate_in_process(folder)
-        files = {str(p): p.read_bytes() for p in folder.glob("*.yaml")}
+        files = {str(p): p.read_bytes() for p in folder.rglob("*.yaml")}
     assert code in (0, 1)
     lines = err.splitlines()
     if code == 1:

@@ -117,3 +117,25 @@ def test_a_response_whose_charter_is_missing_or_invalid_says_so(tmp_path):
     problems = check_response_file(response)
     assert problems[-1].message == f"cannot check this response until {tmp_path}/gone.yaml is valid"
     assert any(p.path.endswith("gone.yaml") for p in problems[:-1])
+
+
+def test_a_browsers_renamed_copy_is_accepted_but_other_odd_names_are_not(charter):
+    data = b"checklist: health-check\ndate: 2026-10-12\nanswers:\n  vision-1: 3\n"
+    for name in ("2026-10-12-health-check (1).yaml", "2026-10-12-health-check(12).yaml"):
+        response, problems = parse_response(data, f"x/{name}", charter)
+        assert problems == [], name
+        assert response is not None
+    _, problems = parse_response(data, "x/Health Check.yaml", charter)
+    assert [p.message.split(":")[0] for p in problems] == ["file name 'Health Check.yaml' is not "
+                                                          "allowed"]
+
+
+def test_an_unnamed_response_gives_its_partner_and_role_group_only(charter):
+    data = (b'checklist: health-check\npartner: wessex-etb\nrole: "  Board   member "\n'
+            b"date: 2026-10-12\nanswers:\n  vision-1: 3\n")
+    response, problems = parse_response(data, "x/a.yaml", charter)
+    assert problems == []
+    assert response is not None
+    assert (response.respondent, response.partner, response.role) == ("", "wessex-etb",
+                                                                      "Board member")
+    assert (response.round, response.stated_round) == ("2026-Q4", False)

@@ -109,3 +109,24 @@ def test_the_page_says_how_many_statements_were_left_out_of_a_pillars_figures():
     assert "- What is our shared vision&#63;: 3 statements left out, because fewer than 3 people " \
            "rated them." in aggregate
     assert "ratings from 3 respondents: not yet 0, partly 1, mostly 2, fully 0" in aggregate
+
+
+def test_the_summary_counts_people_and_sets_the_charters_questions_beside_the_latest_round(page):
+    summary = page[page.index("## What the partnership says"):]
+    assert "Latest round: 2026-autumn (4 people answered), compared with round 2026-spring." \
+        in summary
+    assert '<th scope="col">People</th>' in summary
+    assert "People: how many people's ratings make up the row" in summary
+    talk = summary[summary.index("Partnership health check: the picture"):]
+    talk = talk[talk.index("Questions for this charter, with the latest round:"):]
+    assert "- **What is our shared vision&#63;** (4 people, ratings 2 / 5 / 7 / 2 (not yet / " \
+           "partly / mostly / fully), median 3; change since 2026-spring: +1)\n" \
+           "    - Is our shared vision still right? (see [vision](index.md#vision))\n" in talk
+    assert "    - Missed pledges: [WX-008](index.md#WX-008)\n" in talk
+    leader = summary[summary.index("Partner leader pillars: the picture"):]
+    assert "- **Focus the group** (too few ratings to show; needs 1 more response)\n" in leader
+
+
+def test_the_round_box_suggests_what_an_empty_box_means(page):
+    assert 'placeholder="2026-Q4" data-suggested="2026-Q4"' in page
+    assert "Leave empty for this quarter, " in page

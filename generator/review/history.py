@@ -24,6 +24,7 @@ from generator.source import parse_charter
 from generator.text import inline
 
 _NO_BLOB = "0" * 40
+_STRUCK = re.compile(r"~~(.+?)~~")
 _HEX = "0123456789abcdef"
 _ZONE = re.compile(r"([+-])([0-9]{2}):([0-9]{2})\Z")  # the end of %cI
 SHALLOW = ("the repository is a shallow clone, so the dates of older changes are not known; "
@@ -40,6 +41,7 @@ class Entry:
     commit: str  # short hash
     subject: str
     change: CharterChange
+    author: str = ""  # the commit's author name, as git has it
 
 
 @dataclass(frozen=True)
@@ -59,22 +61,23 @@ class _Commit:
     when: dt.datetime | None  # None when git cannot read the committer date
     subject: str
     files: list[tuple[str, str | None, str, str | None]]  # old blob, old path, new blob, new path
+    author: str = ""
 
 
 def _log(root: Path, folder: str) -> tuple[list[_Commit], list[str]]:
     # Every field and path ends in NUL, the one byte a commit message or a path cannot hold, so
     # a subject can say anything and paths come unquoted. --no-abbrev also lengthens %h.
     out = git.run(root, "log", "--reverse", "--raw", "-z", "--no-abbrev", "-M", "--no-color",
-                  "--format=%H%x00%ct%x00%cI%x00%s", "--", f"{folder}/" if folder else ".")
+                  "--format=%H%x00%ct%x00%cI%x00%an%x00%s", "--", f"{folder}/" if folder else ".")
     tokens = out.split("\0")
     commits: list[_Commit] = []
     notes: list[str] = []
     at = 0
     while at < len(tokens) and tokens[at]:
-        full, seconds, iso, subject = tokens[at:at + 4]
+        full, seconds, iso, author, subject = tokens[at:at + 5]
         if len(full) != 40 or set(full) - set(_HEX):
             raise ValueError(f"`git log` gave {full[:40]!r} where a commit hash belongs")
-        at += 4
+        at += 5
         files = []
         # Raw lines follow the subject (the first after a newline); a merge commit has none.
         while at < len(tokens) and tokens[at].lstrip("\n").startswith(":"):
@@ -95,7 +98,7 @@ def _log(root: Path, folder: str) -> tuple[list[_Commit], list[str]]:
         when, note = _when(seconds, iso)
         if note:
             notes.append(f"commit {full[:7]} {note}")
-        commits.append(_Commit(full[:7], when, subject, files))
+        commits.append(_Commit(full[:7], when, subject, files, author))
     return commits, notes
 
 
@@ -209,7 +212,7 @@ def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str
             if change.is_empty() or c.when is None:
                 continue  # a commit without a readable date still moves the versions on
             entries.setdefault(change.id, []).append(
-                Entry(c.when.date(), c.when.isoformat(), c.short, c.subject, change))
+                Entry(c.when.date(), c.when.isoformat(), c.short, c.subject, change, c.author))
             marks = times.setdefault(change.id, {})
             for moved in (p.old_id for p in change.pledges if p.old_id):
                 marks.pop(moved, None)  # the pledge lives on under its new id
@@ -248,8 +251,12 @@ def history_markdown(charter: Charter, history: History) -> str:
     for e in entries:
         kind = {"added": "Charter created.", "removed": "Charter removed.",
                 "renamed": f"File renamed from {inline(e.change.old_path)}."}.get(e.change.kind)
+        by = f" by {inline(e.author.translate(_PICTURES))}" if e.author.strip() else ""
         out += [f"## {e.date.isoformat()}: {inline(e.subject.translate(_PICTURES))}", "",
-                f"Commit {inline(e.commit)}.{' ' + kind if kind else ''}", ""]
-        lines = charter_lines(e.change) if e.change.kind != "added" else []
+                f"Commit {inline(e.commit)}{by}.{' ' + kind if kind else ''}", ""]
+        # `diff` marks removed words ~~so~~ for GitHub; the site's Markdown has no ~~, so
+        # they become <del>. Charter text never holds a bare `~` (inline escapes it).
+        lines = [_STRUCK.sub(r"<del>\1</del>", line) for line in
+                 (charter_lines(e.change) if e.change.kind != "added" else [])]
         out += [*lines, ""] if lines else []
     return "\n".join(out)

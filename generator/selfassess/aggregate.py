@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from generator.model import Pillar
 from generator.selfassess.assessments import RATINGS, Checklist
 from generator.selfassess.responses import Response
+from generator.selfassess.tally import Tally
 from generator.text import html
 
 DEFAULT_THRESHOLD = 3
@@ -63,29 +64,81 @@ class ChecklistSummary:
     disagreements: tuple[Disagreement, ...]
 
 
-def rounds(responses: Sequence[Response]) -> list[str]:
+Answer = Response | Tally  # one person's response file, or a merged round's counts
+
+
+def rounds(items: Sequence[Answer]) -> list[str]:
     """Round names, oldest first (by their latest response date, then name)."""
     last: dict[str, dt.date] = {}
-    for r in responses:
+    for r in items:
         last[r.round] = max(last.get(r.round, r.date), r.date)
     return sorted(last, key=lambda name: (last[name], name))
 
 
 def _latest_each(responses: Sequence[Response]) -> list[Response]:
-    """One response per respondent, the latest: loading rejects a second, but never count twice."""
+    """One response per respondent, the latest: loading rejects a second, but never count twice.
+
+    A response without a respondent (collected for merging) is one person: its own file."""
     last: dict[str, Response] = {}
     for r in sorted(responses, key=lambda r: (r.date, r.path)):
-        last[r.respondent] = r
+        last[r.respondent or f"\0{r.path}"] = r
     return sorted(last.values(), key=lambda r: (r.date, r.path))
 
 
-def _by_statement(responses: Sequence[Response]) -> dict[str, list[int]]:
-    """Each statement's ratings in one round, one per respondent."""
-    out: dict[str, list[int]] = {}
-    for r in _latest_each(responses):
+@dataclass(frozen=True)
+class Round:
+    """One round of one checklist, counted: from response files or from a merged round."""
+
+    respondents: int
+    rated: dict[str, list[int]]  # statement id -> its ratings, one per person who rated it
+    people: dict[str, int]  # pillar id -> people who rated any of its statements
+    counted: dict[str, int]  # pillar id -> people behind its statements that `threshold` rated
+    left_out: frozenset[str]  # statements rated by fewer than `threshold` people
+
+
+def count_responses(checklist: Checklist, responses: Sequence[Response], threshold: int
+                    ) -> Round:
+    """A round's response files, counted; the latest per named respondent."""
+    each = _latest_each(responses)
+    rated: dict[str, list[int]] = {}
+    for r in each:
         for sid, v in r.answers:
-            out.setdefault(sid, []).append(v)
-    return out
+            rated.setdefault(sid, []).append(v)
+    kept = {sid for sid, vs in rated.items() if len(vs) >= threshold}
+    people: dict[str, int] = {}
+    counted: dict[str, int] = {}
+    for p in checklist.pillars:
+        ids = {st.id for st in p.statements}
+        mine = [{sid for sid, _ in r.answers} & ids for r in each]
+        people[p.id] = sum(1 for m in mine if m)
+        counted[p.id] = sum(1 for m in mine if m & kept)
+    return Round(len(each), rated, people, counted, frozenset(set(rated) - kept))
+
+
+def _from_tally(checklist: Checklist, tally: Tally, threshold: int) -> Round:
+    rated = {sid: [v for v, n in enumerate(counts, 1) for _ in range(n)]
+             for sid, counts in tally.statements}
+    kept = {sid for sid, vs in rated.items() if len(vs) >= threshold}
+    owner = checklist.statement_ids()
+    dropped = {owner.get(sid) for sid in set(rated) - kept}
+    people = {pid: n for pid, n, _ in tally.pillars}
+    # A higher threshold than the merge's drops statements: the most-rated kept one is then the
+    # number of people known to be behind the pillar's figures.
+    counted = {pid: (c if pid not in dropped else max(
+        (len(vs) for sid, vs in rated.items() if sid in kept and owner.get(sid) == pid),
+        default=0)) for pid, _, c in tally.pillars}
+    return Round(tally.respondents, {sid: vs for sid, vs in rated.items() if sid in kept},
+                  people, counted, frozenset(set(tally.left_out) | (set(rated) - kept)))
+
+
+def _round(checklist: Checklist, items: Sequence[Answer], name: str | None,
+           threshold: int) -> Round:
+    """A round, from its merged counts if it was merged, else from its response files."""
+    tallies = [t for t in items if isinstance(t, Tally) and t.round == name]
+    if tallies:
+        return _from_tally(checklist, tallies[-1], threshold)
+    return count_responses(checklist, [r for r in items if isinstance(r, Response)
+                                       and r.round == name], threshold)
 
 
 @dataclass(frozen=True)
@@ -99,29 +152,43 @@ class _Backed:
     most: int  # raters of the pillar's most-rated statement
 
 
-def _backed(pillar: Pillar, responses: Sequence[Response], threshold: int) -> _Backed:
-    rated = _by_statement(responses)
+def _backed(pillar: Pillar, view: Round, threshold: int) -> _Backed:
     ids = [st.id for st in pillar.statements]
-    kept = {sid for sid in ids if len(rated.get(sid, ())) >= threshold}
-    people = counted = 0
-    for r in _latest_each(responses):
-        mine = {sid for sid, _ in r.answers}
-        people += bool(mine & set(ids))
-        counted += bool(mine & kept)
-    return _Backed(people, counted, [v for sid in ids if sid in kept for v in rated[sid]],
-                   sum(1 for sid in ids if sid not in kept and rated.get(sid)),
-                   max((len(rated.get(sid, ())) for sid in ids), default=0))
+    kept = [sid for sid in ids if sid not in view.left_out and len(view.rated.get(sid, ())) >=
+            threshold]
+    left = [sid for sid in ids if sid not in kept and (view.rated.get(sid) or sid in
+                                                       view.left_out)]
+    most = max((len(view.rated.get(sid, ())) for sid in ids), default=0)
+    if left and not kept:  # a merged round keeps no count for these: at least one rated them
+        most = max(most, 1)
+    return _Backed(view.people.get(pillar.id, 0), view.counted.get(pillar.id, 0),
+                   [v for sid in kept for v in view.rated[sid]], len(left), most)
 
 
-def summarise(checklist: Checklist, responses: Sequence[Response],
-              threshold: int = DEFAULT_THRESHOLD) -> ChecklistSummary:
-    """The latest round of `responses` to `checklist`, safe to publish."""
-    mine = [r for r in responses if r.checklist == checklist.id]
+def _mine(checklist: Checklist, items: Sequence[Answer], raters: str) -> list[Answer]:
+    """The checklist's answers by `raters`: 'self' (no subject named) or 'others' (360)."""
+    out: list[Answer] = []
+    for r in items:
+        if r.checklist != checklist.id:
+            continue
+        who = (r.raters or "self") if isinstance(r, Tally) else ("others" if r.subject else "self")
+        if who == raters:
+            out.append(r)
+    return out
+
+
+def summarise(checklist: Checklist, responses: Sequence[Answer],
+              threshold: int = DEFAULT_THRESHOLD, raters: str = "self") -> ChecklistSummary:
+    """The latest round of `responses` to `checklist`, safe to publish.
+
+    `responses` may mix response files and merged rounds; a merged round replaces the files of
+    its round. `raters` picks self-ratings or 360-degree ratings of others."""
+    mine = _mine(checklist, responses, raters)
     names = rounds(mine)
     latest = names[-1] if names else None
     previous = names[-2] if len(names) > 1 else None
-    now = [r for r in mine if r.round == latest]
-    before = [r for r in mine if r.round == previous]
+    now = _round(checklist, mine, latest, threshold)
+    before = _round(checklist, mine, previous, threshold)
     pillars = []
     for p in checklist.pillars:
         title = p.title or p.id
@@ -137,14 +204,14 @@ def summarise(checklist: Checklist, responses: Sequence[Response],
         change = median - float(statistics.median(old)) if old else None
         pillars.append(PillarSummary(p.id, title, b.counted, True, 0, counts, median, change,
                                      b.left_out))
-    return ChecklistSummary(checklist, latest, previous, len(_latest_each(now)), tuple(pillars),
+    return ChecklistSummary(checklist, latest, previous, now.respondents, tuple(pillars),
                             _disagreements(checklist, now, threshold))
 
 
-def _disagreements(checklist: Checklist, responses: Sequence[Response],
+def _disagreements(checklist: Checklist, view: Round,
                    threshold: int) -> tuple[Disagreement, ...]:
     """Statements rated far apart, among those backed by `threshold` people, as in the figures."""
-    rated = _by_statement(responses)
+    rated = view.rated
     found = []
     for p in checklist.pillars:
         for st in p.statements:

@@ -8,7 +8,7 @@ title) live here and re-walk the charter's YAML to report positions.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -51,6 +51,23 @@ class Checklist:
     def statement_ids(self) -> dict[str, str]:
         """Every statement id mapped to the id of its pillar."""
         return {st.id: p.id for p in self.pillars for st in p.statements}
+
+
+_FIRST_PERSON = {"i am": "they are", "i was": "they were", "i'm": "they're", "i": "they",
+                 "me": "them", "my": "their", "mine": "theirs", "myself": "themselves"}
+_PERSON_WORDS = re.compile(r"\b(?:I am|I was|I'm|I|me|my|mine|myself)\b", re.IGNORECASE)
+
+
+def about_others(text: str) -> str:
+    """A first-person statement worded for rating a colleague: 'I bring' -> 'They bring'.
+
+    Singular 'they' takes the same verb form as 'I' ('I know', 'they know'), so only the
+    pronouns change (and 'am'/'was' after 'I')."""
+    def swap(found: re.Match[str]) -> str:
+        word = _FIRST_PERSON[found[0].lower()]
+        return word[0].upper() + word[1:] if found.start() == 0 else word
+
+    return _PERSON_WORDS.sub(swap, text)
 
 
 def parse_checklist(data: bytes, path: str) -> tuple[Checklist | None, list[Problem]]:
@@ -190,9 +207,3 @@ def _assessments_node(path: str, source: bytes | None) -> yaml.Node | None:
             return None
     root, _ = load_bytes(source, path)
     return root
-
-
-def stage_pillars(checklists: Sequence[Checklist], stage: str | None) -> set[tuple[str, str]]:
-    """(checklist id, pillar id) of the pillars that match the charter's stage."""
-    return {("partner-leader", p.id) for c in checklists if c.id == "partner-leader"
-            for p in c.pillars if p.id == stage}

@@ -13,11 +13,17 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from generator.model import Charter, Pillar
-from generator.selfassess.aggregate import ChecklistSummary, PillarSummary, bar_chart_svg, summarise
+from generator.selfassess.aggregate import (
+    Answer,
+    ChecklistSummary,
+    PillarSummary,
+    bar_chart_svg,
+    summarise,
+)
 from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
 from generator.selfassess.questions import plural, questions
 from generator.selfassess.rating_form import pillar_fieldsets, send_form
-from generator.selfassess.responses import Response
+from generator.selfassess.responses import default_round
 from generator.slots import Link, Slots
 from generator.text import html, inline
 
@@ -27,7 +33,7 @@ SCALE_WHY = (
 )
 
 
-def self_assessment_markdown(charter: Charter, responses: Sequence[Response], today: dt.date,
+def self_assessment_markdown(charter: Charter, responses: Sequence[Answer], today: dt.date,
                              threshold: int, slots: Slots | None = None) -> str:
     """The full Markdown of the charter's self-assessment page.
 
@@ -38,9 +44,10 @@ def self_assessment_markdown(charter: Charter, responses: Sequence[Response], to
     out = [f"# Self-assessment: {inline(charter.title)}", "", *_how_to(charter, threshold)]
     for checklist in checklists:
         out += _checklist(charter, checklist, today, slots)
-    *intro, form, _ = send_form(charter, checklists)  # its heading and words, then its HTML
+    # Its heading and words, then its HTML.
+    *intro, form, _ = send_form(charter, checklists, default_round(today))
     out += [*intro, _html(slots, lambda: form), ""]
-    out += _aggregate(charter, checklists, responses, threshold, slots)
+    out += _aggregate(charter, checklists, responses, threshold, slots, today)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -54,12 +61,13 @@ def _how_to(charter: Charter, threshold: int) -> list[str]:
         "1. Talk through the questions for this charter under each pillar.",
         "2. Rate each statement. Your answers are kept in this browser only, for this charter, "
         "until you export them.",
-        "3. Under [Send your answers](#send-your-answers), choose who you answer as, export a "
-        "response file, and commit it to "
-        f"`charters/{charter.id}/assessments/` through a pull request.",
+        "3. Under [Send your answers](#send-your-answers), export a response file and send it "
+        "to the partnership's secretariat (no name needed). The secretariat merges everyone's "
+        "files with `charters assess merge` and commits only the counts to "
+        f"`charters/{charter.id}/assessments/`.",
         f"4. Once at least {threshold} people have rated a statement, it counts in its pillar's "
         "picture under [What the partnership says](#what-the-partnership-says). Nobody's own "
-        "answers are ever shown.",
+        "answers are ever shown, and the merged counts never hold them either.",
         "",
         f"Rating scale: {scale}. {SCALE_WHY}",
         "",
@@ -118,11 +126,12 @@ def _pillar_html(charter: Charter, prompts: Sequence[str], checklist: str, pilla
     return head + pillar_fieldsets(checklist, pillar, label, current)
 
 
-def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Sequence[Response],
-               threshold: int, slots: Slots) -> list[str]:
+def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Sequence[Answer],
+               threshold: int, slots: Slots, today: dt.date) -> list[str]:
     out = ["## What the partnership says", "",
-           f"From the response files committed in `charters/{charter.id}/assessments/`. Individual "
-           f"answers are never shown: a pillar's figures count only the statements at least "
+           "From the merged rounds (and any response files) in "
+           f"`charters/{charter.id}/assessments/`. Individual answers are never shown: a "
+           "pillar's figures count only the statements at least "
            f"{threshold} people rated in the round, and appear once one of its statements has "
            "that many ratings.", ""]
     for checklist in checklists:
@@ -130,9 +139,44 @@ def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Seq
         out += [f"### {inline(checklist.title)}: the picture", ""]
         if summary.round is None:
             out += ["No responses committed yet.", ""]
-            continue
-        out += _summary(summary, threshold, slots)
+        else:
+            out += _summary(summary, threshold, slots)
+        out += _talk_about(summary, questions(charter, checklist.id, today))
+        others = summarise(checklist, responses, threshold, raters="others")
+        if others.round is not None:
+            # 360-degree ratings of colleagues, pooled over every leader rated: never one
+            # leader's (that is `charters assess report`, a file for the leader alone).
+            out += [f"### {inline(checklist.title)}: as colleagues see their leaders", "",
+                    "360-degree ratings, pooled over all the leaders rated, apart from "
+                    "self-ratings.", ""]
+            out += _summary(others, threshold, slots)
     return out
+
+
+def _talk_about(summary: ChecklistSummary, asked: dict[str, list[str]]) -> list[str]:
+    """The charter's questions beside each pillar's latest figures, for a board to discuss."""
+    rows = []
+    for p in summary.pillars:
+        if not asked.get(p.id):
+            continue
+        if p.shown:
+            since = (f"; change since {inline(summary.previous)}: {_change(p)}"
+                     if summary.previous else "")
+            figures = (f"{p.respondents} {'person' if p.respondents == 1 else 'people'}, "
+                       f"ratings {' / '.join(str(n) for n in p.counts)} (not yet / partly / "
+                       f"mostly / fully), median {p.median:g}{since}")
+            apart = next((d for d in summary.disagreements if d.pillar == p.id), None)
+            if apart is not None:
+                figures += (f"; furthest apart: {inline(apart.text)} ({RATINGS[apart.low - 1]} to "
+                            f"{RATINGS[apart.high - 1]})")
+        elif summary.round is None:
+            figures = "no responses yet"
+        else:
+            figures = f"too few ratings to show; needs {plural(p.needed, 'more response')}"
+        rows += [f"- **{inline(p.title)}** ({figures})", *(f"    - {q}" for q in asked[p.id])]
+    if not rows:
+        return []
+    return ["Questions for this charter, with the latest round:", "", *rows, ""]
 
 
 def _change(p: PillarSummary) -> str:
@@ -145,7 +189,7 @@ def _table(summary: ChecklistSummary) -> str:
     """The text equivalent of the charts, as raw HTML: a focusable region when it scrolls."""
     title = html(summary.checklist.title)
     head = "".join(f'<th scope="col">{h}</th>' for h in (
-        "Pillar", "Respondents", *(f"{i} {w}" for i, w in enumerate(RATINGS, 1)), "Median",
+        "Pillar", "People", *(f"{i} {w}" for i, w in enumerate(RATINGS, 1)), "Median",
         "Change"))
     rows = []
     for p in summary.pillars:
@@ -157,14 +201,17 @@ def _table(summary: ChecklistSummary) -> str:
     return "\n".join([
         f'<div class="sa-table-wrap" role="region" aria-label="{title}: figures" tabindex="0">',
         f'<table class="sa-table"><caption>{title}: ratings in round '
-        f"{html(summary.round or '')}</caption>", f"<thead><tr>{head}</tr></thead><tbody>",
+        f"{html(summary.round or '')}. People: how many people's ratings make up the row; "
+        "1 to 4: how many ratings of each, one per person for each statement counted."
+        "</caption>", f"<thead><tr>{head}</tr></thead><tbody>",
         *rows, "</tbody></table></div>"])
 
 
 def _summary(summary: ChecklistSummary, threshold: int, slots: Slots) -> list[str]:
     since = f", compared with round {inline(summary.previous)}" if summary.previous else ""
     out = [f"Latest round: {inline(summary.round)} "
-           f"({plural(summary.respondents, 'response')}){since}.", "",
+           f"({summary.respondents} {'person' if summary.respondents == 1 else 'people'} "
+           f"answered){since}.", "",
            _table(summary), ""]
     figures = [
         f'<figure class="sa-figure"><figcaption>{html(p.title)} (median {p.median:g} '

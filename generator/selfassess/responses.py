@@ -20,6 +20,7 @@ from generator.errors import Problem
 from generator.load import load_bytes
 from generator.model import Charter
 from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
+from generator.selfassess.tally import Tally, is_merged, parse_merged
 from generator.source import read_all, read_input, shown
 from generator.validate import BAD, INT, STR, Walker, suggest
 
@@ -32,10 +33,16 @@ RESPONSE = s.Map({
     "checklist": s.Field(s.Text(pattern=s.ID_PATTERN, example="health-check"),
                          "partner-leader, health-check, or a checklist of the charter's own.",
                          required=True),
-    "respondent": s.Field(s.Text(), "A partner id of the charter, or a role such as "
-                                    "'Board member'.", required=True),
+    "respondent": s.Field(s.Text(), "Optional: a partner id of the charter, or a role such as "
+                                    "'Board member'. Leave it out when the secretariat merges."),
+    "partner": s.Field(s.Text(pattern=s.ID_PATTERN, example="wessex-etb"),
+                       "Optional: the partner you answer for, to count answers by partner."),
+    "role": s.Field(s.Text(), "Optional: a role group such as 'Board member', to count by."),
+    "subject": s.Field(s.Text(pattern=s.ID_PATTERN, example="wessex-etb-lead"),
+                       "partner-leader only: the leader you rate (360-degree feedback); "
+                       "leave out to rate yourself."),
     "date": s.Field(s.Date(), "When the response was given.", required=True),
-    "round": s.Field(s.Text(pattern=ROUND_PATTERN, example="2026-autumn"),
+    "round": s.Field(s.Text(pattern=ROUND_PATTERN, example="2026-Q4"),
                      "Groups responses; defaults to the date's quarter, like 2026-Q4."),
     "answers": s.Field(s.Map(), "The ratings, as statement id: 1 to 4 (or not-yet, partly, mostly, "
                                 "fully).", required=True),
@@ -53,6 +60,10 @@ class Response:
     date: dt.date
     round: str
     answers: tuple[tuple[str, int], ...]  # (statement id, rating 1..4), sorted by id
+    partner: str = ""  # the partner the respondent answers for, to group by; optional
+    role: str = ""  # a role group such as 'board member', to group by; optional
+    subject: str = ""  # 360-degree: the leader rated ('' when rating oneself)
+    stated_round: bool = True  # whether the file gave its round (else the date's quarter)
 
 
 def default_round(date: dt.date) -> str:
@@ -94,13 +105,23 @@ def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response |
         if hint:  # an id close to a partner's is a typo; anything else is a role
             walker.report(_value_node(root, "respondent"), ("respondent",),
                           f"unknown partner '{respondent}'{hint}")
+    partner = values.get("partner", "")
+    if partner and partner not in partners:
+        walker.report(_value_node(root, "partner"), ("partner",),
+                      f"unknown partner '{partner}'{suggest(partner, partners)} "
+                      f"(this charter's partners: {', '.join(partners)})")
+    if values.get("subject") and values.get("checklist") not in (None, "partner-leader"):
+        walker.report(_value_node(root, "subject"), ("subject",),
+                      "only the partner-leader checklist rates a leader; remove subject:")
     answers = _answers(walker, answers_node, checklist) if answers_node is not None else []
     problems += walker.problems
     if problems:
         return None, sorted(problems)
     date: dt.date = values["date"]
     return Response(charter.id, path, values["checklist"], respondent or "", date,
-                    values.get("round") or default_round(date), tuple(sorted(answers))), []
+                    values.get("round") or default_round(date), tuple(sorted(answers)),
+                    partner, " ".join(values.get("role", "").split()), values.get("subject", ""),
+                    bool(values.get("round"))), []
 
 
 def _answers(walker: Walker, node: yaml.Node,
@@ -157,9 +178,14 @@ def _value_node(root: yaml.Node, key: str) -> yaml.Node:
     return root
 
 
+_COPY = re.compile(r" ?\(\d+\)\Z")  # a browser's renamed copy: 'x (1).yaml'
+
+
 def _file_name_problems(path: str) -> list[Problem]:
     name = path.rsplit("/", 1)[-1]
     stem = name[: -len(".yaml")] if name.endswith(".yaml") else None
+    if stem is not None:
+        stem = _COPY.sub("", stem)
     if stem is None or not _ID.fullmatch(stem):
         return [Problem(path, 1, 1, "", f"file name '{name}' is not allowed: use lowercase "
                                          "letters, digits and hyphens, then .yaml, like "
@@ -175,33 +201,57 @@ def _files(charters_dir: Path, charter_id: str) -> list[Path]:
 
 
 def load_responses(charters_dir: Path, charters: Sequence[Charter]
-                   ) -> tuple[dict[str, list[Response]], list[Problem]]:
-    """Every committed response of each charter (by charter id), and every problem found."""
-    out: dict[str, list[Response]] = {}
+                   ) -> tuple[dict[str, list[Response | Tally]], list[Problem]]:
+    """Every committed response and merged round of each charter (by charter id), and every
+    problem found."""
+    out: dict[str, list[Response | Tally]] = {}
     problems: list[Problem] = []
     for charter in charters:
         responses: list[Response] = []
+        tallies: list[Tally] = []
         for file in _files(charters_dir, charter.id):
             display = shown(file)
             data, found = read_input(file, display)
             problems += found
             if data is None:
                 continue
-            response, found = parse_response(data, display, charter)
+            if is_merged(data):
+                more, found = parse_merged(data, display, charter)
+                tallies += more
+            else:
+                response, found = parse_response(data, display, charter)
+                if response is not None:
+                    responses.append(response)
             problems += found
-            if response is not None:
-                responses.append(response)
         problems += _duplicates(responses)
-        out[charter.id] = sorted(responses, key=lambda r: (r.date, r.path))
+        out[charter.id] = sorted([*responses, *tallies], key=lambda r: (r.date, r.path))
     return out, sorted(problems)
+
+
+def individual_warnings(charters_dir: Path, charters: Sequence[Charter]) -> list[Problem]:
+    """One warning per charter whose folder still holds individual response files."""
+    warnings = []
+    for charter in charters:
+        files = [f for f in _files(charters_dir, charter.id)
+                 if f.suffix == ".yaml" and not is_merged(f.read_bytes())]
+        if files:
+            warnings.append(Problem(  # at the first of them: a file, as editors open it
+                shown(sorted(files)[0]), 1, 1, "assessments",
+                f"{len(files)} individual response file{'s' * (len(files) != 1)} in this "
+                "folder: anyone with "
+                "the repository reads each person's answers; merge them with `charters assess "
+                f"merge FILES... --charter {charter.id} --round ROUND`, then remove them"))
+    return warnings
 
 
 def _duplicates(responses: Sequence[Response]) -> list[Problem]:
     """One respondent answers a checklist once per round, or the aggregate counts them twice."""
-    first: dict[tuple[str, str, str], str] = {}
+    first: dict[tuple[str, str, str, str], str] = {}
     problems = []
     for r in sorted(responses, key=lambda r: r.path):
-        key = (r.checklist, r.round, r.respondent)
+        if not r.respondent:  # unnamed: each file is one person
+            continue
+        key = (r.checklist, r.round, r.respondent, r.subject)
         if key in first:
             problems.append(Problem(r.path, 1, 1, "respondent",
                                     f"'{r.respondent}' already answered '{r.checklist}' in round "

@@ -37,6 +37,13 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
+  // The round an empty box means: the quarter of the response's date, as
+  // generator.selfassess.responses.default_round computes it (a browser test checks they agree).
+  function quarter() {
+    var d = new Date();
+    return d.getFullYear() + "-Q" + (Math.floor(d.getMonth() / 3) + 1);
+  }
+
   function setup(root) {
     var form = root.querySelector(".sa-form[data-storage-key]");
     if (!form || form.dataset.saBound === "1") {
@@ -52,10 +59,29 @@
     var output = form.querySelector("#sa-export");
     var fields = {
       checklist: form.querySelector("#sa-checklist"),
-      respondent: form.querySelector("#sa-respondent"),
+      subject: form.querySelector("#sa-subject"),
+      partner: form.querySelector("#sa-partner"),
       role: form.querySelector("#sa-role"),
       round: form.querySelector("#sa-round")
     };
+    // The page may be older than today: suggest the round an empty box will mean now.
+    fields.round.placeholder = quarter();
+    Array.prototype.forEach.call(form.querySelectorAll(".sa-round-now"), function (span) {
+      span.textContent = quarter();
+    });
+    var subjectRow = form.querySelector(".sa-subject-row");
+
+    function showSubject() {  // only the partner leader checklist rates a colleague
+      subjectRow.hidden = fields.checklist.value !== "partner-leader";
+      // "I bring..." when rating oneself, "They bring..." when rating the leader named
+      var others = fields.subject.value.trim() !== "";
+      Array.prototype.forEach.call(root.querySelectorAll("legend[data-others]"), function (legend) {
+        var text = others ? legend.dataset.others : legend.dataset.self;
+        if (legend.textContent !== text) {
+          legend.textContent = text;
+        }
+      });
+    }
 
     function answerKey(pillar, fieldset) {
       return pillar.dataset.checklist + "/" + fieldset.dataset.statement;
@@ -116,34 +142,48 @@
       fields[name].addEventListener("change", function () {
         state[name] = fields[name].value;
         save(key, state);
+        if (name === "subject") {
+          showSubject();
+        }
+        if (name === "checklist") {
+          // The box must never hold the other checklist's file, ready to copy by mistake.
+          output.value = "";
+          status.textContent = "";
+          showSubject();
+        }
       });
     });
 
-    function respondent() {
-      var role = fields.role.value.trim();
-      return fields.respondent.value || role;
-    }
-
     function exportYaml() {
       var checklist = fields.checklist.value;
-      var who = respondent();
       var round = fields.round.value.trim();
-      if (!who) {
-        status.textContent = "Choose a partner or type your role before exporting.";
-        fields.respondent.focus();
-        return null;
-      }
+      var subject = checklist === "partner-leader" ? fields.subject.value.trim() : "";
+      var role = fields.role.value.trim();
+      output.value = "";  // a failed export leaves nothing to copy
       if (round && !ROUND.test(round)) {
-        status.textContent = "The round may hold letters, digits and - _ . only, like 2026-autumn.";
+        status.textContent = "The round may hold letters, digits and - _ . only, like " +
+          quarter() + ".";
         fields.round.focus();
         return null;
       }
-      var lines = [
-        "checklist: " + checklist,
+      if (subject && !ID.test(subject)) {
+        status.textContent = "The leader's id may hold lowercase letters, digits and hyphens " +
+          "only, like the one the secretariat gave you.";
+        fields.subject.focus();
+        return null;
+      }
+      var lines = ["checklist: " + checklist];
+      if (subject) {
+        lines.push("subject: " + subject);
+      }
+      if (fields.partner.value) {
+        lines.push("partner: " + fields.partner.value);
+      }
+      if (role) {
         // JSON strings are valid YAML double-quoted scalars, so any role text is safe
-        "respondent: " + (ID.test(who) ? who : JSON.stringify(who)),
-        "date: " + today()
-      ];
+        lines.push("role: " + JSON.stringify(role));
+      }
+      lines.push("date: " + today());
       if (round) {
         lines.push("round: " + JSON.stringify(round));
       }
@@ -167,13 +207,17 @@
         return null;
       }
       output.value = lines.join("\n") + "\n";
-      status.textContent = "Exported " + count + " answers. Copy or download the file, then " +
-        "commit it to charters/" + form.dataset.charter + "/assessments/.";
+      status.textContent = "Exported " + count + " answers. Download the file, or copy it into " +
+        "an e-mail, and send it to the partnership's secretariat.";
       return output.value;
     }
 
+    // One name per checklist (and per leader rated), so two exports never overwrite each other.
     function fileName() {
-      return today() + "-" + slug(respondent()) + ".yaml";
+      var who = fields.partner.value || fields.role.value.trim();
+      var subject = fields.checklist.value === "partner-leader" ? fields.subject.value.trim() : "";
+      return today() + "-" + fields.checklist.value + (subject ? "-about-" + slug(subject) : "") +
+        (who ? "-" + slug(who) : "") + ".yaml";
     }
 
     form.addEventListener("click", function (event) {
@@ -223,6 +267,7 @@
     });
 
     restore();
+    showSubject();
     var note = form.querySelector(".sa-nojs");
     if (note) {
       note.hidden = true;

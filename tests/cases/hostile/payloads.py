@@ -47,14 +47,18 @@ def charter() -> dict[str, object]:
     for i, payload in enumerate(PAYLOADS + ONE_LINE_OPENERS):
         pledges.append({"id": f"H-{i:02d}", "by": "alpha", "to": ["beta"],
                         "text": payload + "\nsecond line", "owner": one_line(payload),
-                        "due": "2026-01-01", "status": "active", "metrics": ["m"]})
+                        "due": "2026-01-01", "status": "active", "metrics": ["m"],
+                        "updates": [{"date": "2025-11-01", "text": payload + "\nsecond line",
+                                     "due": "2026-01-01", "previous_due": "2025-12-01",
+                                     "reason": one_line(payload)}]})
     return {
         "title": TITLE,
         "summary": "\n\n".join(PAYLOADS + ONE_LINE_OPENERS),
         "hub": "alpha",
         "partners": [
             {"id": "alpha", "name": every("Alpha"), "lead": "# Lead | with pipe and a tab\there"},
-            {"id": "beta", "name": "!!! danger \"Beta\"", "lead": every("Lead")},
+            {"id": "beta", "name": "!!! danger \"Beta\"", "lead": every("Lead"),
+             "networks": [one_line(p) for p in PAYLOADS + ONE_LINE_OPENERS]},
         ],
         "vision": {"statement": "\n\n".join(PAYLOADS),
                    "outcomes": [one_line(p) for p in PAYLOADS + ONE_LINE_OPENERS]},
@@ -68,6 +72,9 @@ def charter() -> dict[str, object]:
                                        "frequency": one_line(p), "partners": ["all"]}
                                       for p in PAYLOADS[:4]],
                        "links": [["alpha", "beta"]]},
+        "meetings": [{"date": "2026-01-01", "mechanism": one_line(p), "host": "beta",
+                      "attended": ["alpha", "beta"], "note": one_line(q)}
+                     for p, q in zip(PAYLOADS[:4], PAYLOADS[4:8], strict=True)],
     }
 
 
