@@ -6,34 +6,19 @@ import html
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_serve import fetch, free_port
 
 from conftest import ROOT, make_project
 
 CHARTER = "riverside-food-poverty"
 ORIGINAL = "Share anonymised"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except OSError:
-        return None
 
 
 def wait_for(url: str, needle: str, seconds: float = 60) -> str:
