@@ -60,12 +60,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SUMMARY_CHARS = 60
 
 
-def feed_files(charters: Sequence[Charter], today: dt.date, *,
-               site_url: str | None = None) -> dict[str, bytes]:
-    """Every feed keyed by its site-relative path, in path order."""
-    return {path: make() for path, make in feed_plan(charters, today, site_url=site_url).items()}
-
-
 def feed_plan(charters: Sequence[Charter], today: dt.date, *,
               site_url: str | None = None, made: Made | None = None
               ) -> dict[str, Callable[[], bytes]]:

@@ -219,17 +219,6 @@ def status_counts(pledges: Iterable[Pledge]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def render_site(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras(), *,
-                placeholders: bool = False) -> dict[str, str]:
-    """Every generated page's Markdown, keyed by its path under the docs folder."""
-    pages = {}
-    for path, planned in site_plan(charters, today, extras, placeholders=placeholders).items():
-        content = planned.make().content
-        assert isinstance(content, str)
-        pages[path] = content
-    return pages
-
-
 def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Output]:
     """The call that renders one template into an Output, with its own slots."""
     compiled = environment().get_template(template)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 import yaml
+
+from generator.feeds import feed_plan
+from generator.model import Charter
+from generator.render import Extras, site_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -25,6 +29,19 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     if config.getoption("--update-golden"):
         os.environ["CHARTERS_UPDATE_GOLDEN"] = "1"
+
+
+def render_pages(charters: Sequence[Charter], today: dt.date, extras: Extras | None = None
+                 ) -> dict[str, str]:
+    """Every generated page's self-contained Markdown, as `charters render --out` writes it."""
+    plan = site_plan(charters, today, extras or Extras(), placeholders=False)
+    return {path: str(planned.make().content) for path, planned in plan.items()}
+
+
+def feed_files(charters: Sequence[Charter], today: dt.date, *, site_url: str | None = None
+               ) -> dict[str, bytes]:
+    """Every feed, by its path on the site."""
+    return {path: make() for path, make in feed_plan(charters, today, site_url=site_url).items()}
 
 
 def check_golden(path: Path, actual: str | bytes) -> None:

@@ -16,13 +16,12 @@ import icalendar
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import ROOT, check_golden
+from conftest import ROOT, check_golden, feed_files
 from generator import spec
 from generator.feeds import (
     CSV_COLUMNS,
     SCHEMA_PATH,
     charters_json,
-    feed_files,
     fold,
     ics_text,
     pledges_csv,

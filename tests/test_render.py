@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_DATE, CASES, ROOT, check_golden
+from conftest import BUILD_DATE, CASES, ROOT, check_golden, render_pages
 from generator.output import MANIFEST, write_markdown
 from generator.publish import build_outputs
-from generator.render import Extras, render_site
+from generator.render import Extras
 from generator.source import read_all
 
 GOLDEN = CASES / "site"
@@ -39,8 +39,8 @@ def test_two_renders_of_the_same_charters_and_date_are_byte_identical() -> None:
 
 def test_the_build_date_is_the_only_clock() -> None:
     charters, _ = read_all([ROOT / "charters"])
-    early = render_site(charters, dt.date(2025, 1, 1), Extras())
-    late = render_site(charters, dt.date(2027, 6, 1), Extras())
+    early = render_pages(charters, dt.date(2025, 1, 1), Extras())
+    late = render_pages(charters, dt.date(2027, 6, 1), Extras())
     assert "⚠ Overdue" not in early["charters/wessex-healthcare-education/index.md"]
     assert "⚠ Overdue" in late["charters/wessex-healthcare-education/index.md"]
 

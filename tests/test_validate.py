@@ -142,14 +142,14 @@ def test_the_anchors_charter_text_may_link_to_are_the_ones_its_page_has(in_root:
     # `{ #id }` attributes: they must agree, for charters with and without optional sections.
     import re
 
-    from conftest import BUILD_DATE
+    from conftest import BUILD_DATE, render_pages
     from generator.load import load_bytes
-    from generator.render import Extras, render_site
+    from generator.render import Extras
     from generator.spec import charter_anchors
     from generator.validate import validate
 
     charters, _ = read_all([Path("charters")])
-    pages = render_site(charters, BUILD_DATE, Extras())
+    pages = render_pages(charters, BUILD_DATE, Extras())
     seen_optional = set()
     for charter in charters:
         root, _ = load_bytes(Path(charter.path).read_bytes(), charter.path)
