@@ -244,9 +244,8 @@ def _render(plan: Mapping[str, Planned], digests: Mapping[str, bytes], cache: Ca
     rendered: dict[str, tuple[bytes, Mapping[str, Maker]]] = {}
     count = 0
     for path, planned in plan.items():
-        reads = sorted(digests) if planned.reads is None else planned.reads
         key = hashlib.blake2b(everything if planned.reads is None else
-                              b"".join(digests[c] for c in reads), digest_size=16)
+                              b"".join(digests[c] for c in planned.reads), digest_size=16)
         key.update(planned.place.encode())
         digest = key.digest()
         old = cache.rendered.get(path)

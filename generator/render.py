@@ -106,10 +106,6 @@ def _join(items: Iterable[Any], separator: str = "") -> Markup:
     return Markup(text.inline(separator)).join(_finalize(item) for item in items)
 
 
-def _replace(value: Any, old: str, new: str) -> Markup:
-    return Markup(text.inline(str(value).replace(old, new)))
-
-
 @functools.cache
 def environment() -> jinja2.Environment:
     """The one Jinja environment: templates are ours, values are data.
@@ -128,12 +124,9 @@ def environment() -> jinja2.Environment:
         finalize=_finalize,
     )
     env.filters["join"] = _join
-    env.filters["replace"] = _replace
     env.filters["block"] = lambda v, indent="": Markup(text.indent(text.block(v), indent))
     env.filters["id"] = _id
     env.filters["status"] = status_badge
-    env.filters["svg"] = inline_svg
-    env.filters["figure"] = figure
     env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number
     env.globals.update(STATUS_LABELS=STATUS_LABELS, STAGES=STAGE_LABELS, SECTORS=SECTOR_LABELS,
