@@ -42,7 +42,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.model import Charter, Metric, Pledge
+from generator.model import Charter, Metric, Pledge, charters_of_partners
 from generator.spec import STATUS_LABELS
 
 SCHEMA_PATH = "schema/charters-json.schema.json"
@@ -74,10 +74,7 @@ def feed_plan(charters: Sequence[Charter], today: dt.date, *,
         SCHEMA_PATH: published_schema,
     }
     # Each partner's feeds read only its own charters, so the work stays linear.
-    involved: dict[str, list[Charter]] = {}
-    for charter in charters:
-        for partner in charter.partners:
-            involved.setdefault(partner.id, []).append(charter)
+    involved = charters_of_partners(charters)
     for partner_id in sorted(involved):
         base = f"partners/{partner_id}/"
         own = involved[partner_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -390,3 +391,12 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
             for a in data.get("assessments", ())
         ),
     )
+
+
+def charters_of_partners(charters: Iterable[Charter]) -> dict[str, list[Charter]]:
+    """Each partner's charters, in the order given: one pass, for pages and feeds per partner."""
+    found: dict[str, list[Charter]] = {}
+    for charter in charters:
+        for partner in charter.partners:
+            found.setdefault(partner.id, []).append(charter)
+    return found

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from generator.errors import ChartersError, Problem
 from generator.feeds import Made, feed_plan
-from generator.model import Charter
+from generator.model import Charter, charters_of_partners
 from generator.pictures import svg
 from generator.render import Extras, Output, Planned, site_plan
 from generator.review.history import History, collect, history_markdown, last_changed
@@ -142,10 +142,8 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
     for cid, found in _by_charter(problems, charters_dir).items():
         # The preview shows a broken charter's problems where its page was.
         plan[f"charters/{cid}/index.md"] = Planned(None, partial(_problems_page, found))
-    involved: dict[str, list[str]] = {}
-    for charter in charters:
-        for partner in charter.partners:
-            involved.setdefault(partner.id, []).append(charter.id)
+    involved = {pid: [c.id for c in found]
+                for pid, found in charters_of_partners(charters).items()}
     if not cache.feeds.fits(settings.today, settings.site_url):
         cache.feeds = Made(settings.today, settings.site_url)
     cache.feeds.keep_only(charters)

@@ -21,6 +21,7 @@ from generator.model import (
     Partner,
     PartnerEngagement,
     Pledge,
+    charters_of_partners,
     times_a_year,
 )
 from generator.slots import Maker, Slots, figure, inline_svg
@@ -754,16 +755,11 @@ def by_partner(charters: Sequence[Charter], rows: Iterable[PledgeRow]) -> tuple[
     """Per partner, in one pass: the pledges it made, those made to it by name, how many each
     charter made to all its partners (listed once per charter, not once per partner: the
     pages stay linear in the charters' size), and its charters."""
-    made: dict[str, list[PledgeRow]] = {}
-    received: dict[str, list[PledgeRow]] = {}
-    to_all: dict[str, list[tuple[Charter, int]]] = {}
-    involved: dict[str, list[Charter]] = {}
+    involved = charters_of_partners(charters)
+    made: dict[str, list[PledgeRow]] = {pid: [] for pid in involved}
+    received: dict[str, list[PledgeRow]] = {pid: [] for pid in involved}
+    to_all: dict[str, list[tuple[Charter, int]]] = {pid: [] for pid in involved}
     for charter in charters:
-        for partner in charter.partners:
-            made.setdefault(partner.id, [])
-            received.setdefault(partner.id, [])
-            to_all.setdefault(partner.id, [])
-            involved.setdefault(partner.id, []).append(charter)
         everyone = [p.by for p in charter.pledges if "all" in p.to]
         if everyone:
             own = {pid: everyone.count(pid) for pid in set(everyone)}
