@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
@@ -33,7 +34,7 @@ from generator.mdsafety import unsafe_html
 from generator.output import write_if_changed
 from generator.publish import Cache, Settings, build_site
 from generator.render import Output
-from generator.slots import Maker, fill, searchable
+from generator.slots import Link, Maker, fill, searchable
 
 log = logging.getLogger("mkdocs.plugins.charters")
 _DIGEST = re.compile(r"\n?<!-- charters: [0-9a-f]+ -->\n?")
@@ -79,7 +80,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.cache = Cache()
         self.serving = False
         self.search: dict[str, list[Any]] = {}  # the preview's search entries, by page URL
-        self.slots: dict[str, dict[str, Maker]] = {}
+        self.slots: dict[str, Mapping[str, Maker]] = {}
         self.clean: set[str] = set()  # tags the last-line check found harmless
         self.files: Files | None = None
         self.page_cache: _PageCache | None = None
@@ -116,7 +117,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             raise PluginError(f"charters: {len(e.problems)} problem(s) in the charters:\n"
                               f"{e}") from e
         paths = list(site.slots)
-        self.slots = {path: dict(made) for path, made in site.slots.items() if made}
+        self.slots = {path: made for path, made in site.slots.items() if made}
         if not self.serving:  # nothing is built again: keep nothing for a next build
             self.cache = Cache()
         for problem in site.problems:  # the preview shows them in the browser too
@@ -184,7 +185,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         return fill(output, pieces, self._link(page))
 
     def _checked(self, page: Page, make: Maker) -> Maker:
-        def checked(link: Any) -> str:
+        def checked(link: Link) -> str:
             html = make(link)
             found = unsafe_html(html, self.clean)
             if found:
@@ -192,7 +193,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
             return html
         return checked
 
-    def _link(self, page: Page) -> Any:
+    def _link(self, page: Page) -> Link:
         files = self.files
         assert files is not None
 
