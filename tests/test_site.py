@@ -338,3 +338,11 @@ def test_search_finds_a_pledge_by_id_text_partner_and_owner_but_not_pictures_or_
     left_in = [p for p in pages if p.startswith("pledges/") or (
         p.startswith("charters/") and p.endswith(("self-assessment.html", "history.html")))]
     assert left_in == []  # forms, history and the register are left out
+
+
+def test_a_partner_pages_feed_buttons_stand_apart_from_its_list_of_charters(
+        example_site: Path) -> None:
+    body = content(page(example_site, "partners/university-of-wessex"))
+    button = body.select_one("a.md-button")
+    assert button is not None
+    assert "Charters:" not in text(button.parent)
