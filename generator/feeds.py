@@ -36,7 +36,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -61,9 +61,11 @@ _SUMMARY_CHARS = 60
 
 
 def feed_plan(charters: Sequence[Charter], today: dt.date, *,
-              site_url: str | None = None, made: Made | None = None
+              site_url: str | None = None, made: Made | None = None,
+              more: Mapping[str, Callable[[], bytes]] | None = None
               ) -> dict[str, Callable[[], bytes]]:
-    """Every feed's path, in path order, with the call that makes it."""
+    """Every feed's path, in path order, with the call that makes it; `more` adds the feeds
+    other parts make (the Atom feeds of what changed, from git)."""
     # Each pledge's CSV line and calendar event are made once and shared by every feed that
     # lists it: the whole register, its maker's and each recipient's.
     made = made if made is not None and made.fits(today, site_url) else Made(today, site_url)
@@ -86,6 +88,7 @@ def feed_plan(charters: Sequence[Charter], today: dt.date, *,
         plan[f"charters/{charter.id}/pledges.ics"] = partial(
             pledges_ics, [charter], today, site_url=site_url, made=made,
             name=f"{charter.title}: pledges")
+    plan.update(more or {})
     return dict(sorted(plan.items()))
 
 

@@ -34,6 +34,7 @@ from generator.mdsafety import unsafe_html
 from generator.output import write_if_changed
 from generator.publish import Cache, Settings, build_site
 from generator.render import Output
+from generator.review.whatchanged import repository
 from generator.slots import Link, Maker, fill, searchable
 
 log = logging.getLogger("mkdocs.plugins.charters")
@@ -102,7 +103,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         option = cast("str | dt.date | None", self.config.build_date)
         self.settings = Settings(build_date(option, os.environ),
                                  self.config.assessment_threshold, self.config.history,
-                                 placeholders=True, site_url=config.site_url or None)
+                                 placeholders=True, site_url=config.site_url or None,
+                                 repo_url=repository(config.repo_url, config.edit_uri))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -22,6 +22,7 @@ from generator.pictures import svg
 from generator.render import Extras, Output, Planned, site_plan
 from generator.review.history import History, collect, history_markdown, last_changed
 from generator.review.signatures import changes_since_signed, stale_signatures
+from generator.review.whatchanged import atom_plan, changes_markdown
 from generator.selfassess.assessments import check_charter_assessments
 from generator.selfassess.page import self_assessment_markdown
 from generator.selfassess.responses import load_responses
@@ -49,6 +50,7 @@ class Settings:
     # True for the site: pictures, forms and long tables made after conversion.
     placeholders: bool = False
     site_url: str | None = None
+    repo_url: str | None = None  # mkdocs.yml's, for links to the pull requests commits name
 
 
 @dataclass
@@ -136,7 +138,9 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
         stale_signatures=stale_signatures(since_signed)
         if history is not None and history.available else None,
         versions={} if history is None else _versions(charters, history),
-        site_url=_with_slash(settings.site_url), pictures=PICTURES, feeds=True)
+        site_url=_with_slash(settings.site_url), pictures=PICTURES, feeds=True,
+        what_changed=None if history is None else partial(
+            changes_markdown, history, charters, settings.today, repo_url=settings.repo_url))
     plan = site_plan(charters, settings.today, extras, placeholders=settings.placeholders,
                      problems=[str(p) for p in problems])
     for cid, found in _by_charter(problems, charters_dir).items():
@@ -147,8 +151,10 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
     if not cache.feeds.fits(settings.today, settings.site_url):
         cache.feeds = Made(settings.today, settings.site_url)
     cache.feeds.keep_only(charters)
+    atom = {} if history is None else atom_plan(
+        history, charters, settings.today, site_url=settings.site_url, repo_url=settings.repo_url)
     for path, make in feed_plan(charters, settings.today, site_url=settings.site_url,
-                                made=cache.feeds).items():
+                                made=cache.feeds, more=atom).items():
         plan[path] = Planned(_feed_reads(path, involved), partial(_feed, make))
     digests = _digests(charters, cache, responses, settings, history)
     digests["\0problems"] = hashlib.blake2b(repr(problems).encode(), digest_size=16).digest()

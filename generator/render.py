@@ -85,6 +85,9 @@ class Extras:
     since_signed: Mapping[str, Mapping[str, list[str] | None]] = field(default_factory=dict)
     # the site's address when it is set (mkdocs.yml's site_url), for subscribing to feeds
     site_url: str | None = None
+    # the call that renders the site-wide "What changed" page, which has Atom feeds beside it
+    # and on each charter's and partner's page (None: history is off, so there are none)
+    what_changed: Callable[[], str] | None = None
     # how many partners' signatures predate a change, for the health summary (None: unknown)
     stale_signatures: int | None = None
     # charter id -> the version a printed copy is of ("commit 1a2b3c4 of 2026-11-20")
@@ -378,6 +381,8 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
                     _place(part, number, len(chunks), len(made[pid] if kind == "made"
                                                           else received[pid])))
     # The pages that read every charter.
+    if extras.what_changed is not None:  # repeats the history pages: left out of search too
+        plan["changes.md"] = Planned(None, _plain(extras.what_changed, NOT_SEARCHED))
     plan["index.md"] = Planned(None, _page(
             "home.md.j2", placeholders, problems=problems,
                                            charters=charters, rows=rows, **common))

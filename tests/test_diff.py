@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from conftest import check_golden
 from generator.cli import main
-from generator.review.changes import to_markdown, word_diff
-from generator.review.compare import compare
+from generator.review.changes import to_json, to_markdown, word_diff
+from generator.review.compare import compare, entries
 from generator.source import parse_charter
 
 BASE = (Path(__file__).parent / "cases" / "diff" / "base.yaml").read_text(encoding="utf-8")
@@ -561,3 +562,188 @@ def test_a_name_changed_in_the_registry_is_a_change_to_each_charter_naming_the_p
     assert [(p["id"], p["fields"], p["signoff"]) for p in charter["partners"]] == [
         (H, [{"field": "name", "old": "Harbour Hospital", "new": "Harbour Infirmary",
               "days": None}], [H])]
+
+
+# --- updates, measurement notes and sources, the engagement log, wider networks -----------------
+
+CASES = Path(__file__).parent / "cases" / "diff"
+LOGGED = (CASES / "logged.yaml").read_text(encoding="utf-8")
+ALL3 = "harbour-hospital, harbour-college, harbour-council"
+HH1_UPDATE = ("        status: at-risk\n  - id: HH-2\n",
+              "        status: at-risk\n      - date: 2026-08-15\n"
+              "        text: Refurbishment overran.\n        due: 2026-12-31\n"
+              "        previous_due: 2026-09-30\n        reason: Wards reopen in December\n"
+              "  - id: HH-2\n")
+HH1_DUE = ("    due: 2026-09-30\n    status: at-risk\n",
+           "    due: 2026-12-31\n    status: at-risk\n")
+NEW_MEETING = ("meetings:\n", "meetings:\n  - date: 2026-05-12\n    mechanism: Board\n"
+               "    mode: virtual\n    host: harbour-council\n"
+               "    attended: [harbour-hospital, harbour-council]\n")
+OLD_MEETING = ("  - date: 2026-02-10\n    mechanism: Board\n    host: harbour-college\n"
+               "    attended: [harbour-hospital, harbour-college]\n"
+               "    note: Agreed the placement plan\n")
+
+
+@pytest.fixture
+def logged_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    made = Repo(tmp_path)
+    made.write("harbour.yaml", LOGGED)
+    made.commit("Start the harbour charter with its log")
+    monkeypatch.chdir(tmp_path)
+    return made
+
+
+def test_an_update_that_revises_the_due_date_is_listed_with_the_date_it_moved(
+        logged_repo: Repo, capsys: Any) -> None:
+    edit(logged_repo, *HH1_UPDATE)
+    edit(logged_repo, *HH1_DUE)
+    [pledge] = as_json(capsys)["charters"][0]["pledges"]
+    assert pledge["fields"] == [
+        {"field": "due", "old": "2026-09-30", "new": "2026-12-31", "days": 92}]
+    assert pledge["updates"] == [{"kind": "added", "old": None, "new": {
+        "date": "2026-08-15", "text": "Refurbishment overran.", "status": None,
+        "due": "2026-12-31", "previous_due": "2026-09-30", "reason": "Wards reopen in December"}}]
+    _, out, _ = run(capsys)
+    assert (f"- pledge **HH-1** changed · sign-off: {ALL3}\n"
+            "    - due: 2026-09-30 → 2026-12-31 (92 days later)\n"
+            "    - update added: 2026-08-15: Refurbishment overran. (due revised 2026-09-30 → "
+            "2026-12-31 (92 days later): Wards reopen in December)\n") in out
+    assert "For: HH-1 due date, new update\n" in out.replace("\u2060", "")
+
+
+def test_an_update_edited_in_place_shows_its_words_struck_and_added(
+        logged_repo: Repo, capsys: Any) -> None:
+    edit(logged_repo, "Two wards closed", "Three wards closed")
+    [pledge] = as_json(capsys)["charters"][0]["pledges"]
+    [update] = pledge["updates"]
+    assert update["kind"] == "edited"
+    assert (update["old"]["text"], update["new"]["text"]) == (
+        "Two wards closed for refurbishment.", "Three wards closed for refurbishment.")
+    _, out, _ = run(capsys)
+    assert ("    - update edited: 2026-03-02: ~~Two~~ **Three** wards closed for refurbishment. "
+            "(status → at-risk)\n") in out
+
+
+def test_an_update_whose_status_changed_says_what_it_set_before_and_after() -> None:
+    old = _charter(LOGGED)
+    new = _charter(LOGGED.replace("        status: at-risk\n  - id: HH-2\n",
+                                  "  - id: HH-2\n"))
+    assert ("    - update edited: 2026-03-02: Two wards closed for refurbishment. "
+            "(status → at-risk) → (set nothing)\n") in to_markdown(compare([old], [new]))
+
+
+def test_an_update_removed_is_listed_as_removed() -> None:
+    old = _charter(LOGGED)
+    new = _charter(LOGGED.replace("    updates:\n      - date: 2026-03-02\n"
+                                  "        text: Two wards closed for refurbishment.\n"
+                                  "        status: at-risk\n", ""))
+    changes = compare([old], [new])
+    [change] = changes.charters
+    [pledge] = change.pledges
+    assert [(u.kind, u.old is not None, u.new) for u in pledge.updates] == [
+        ("removed", True, None)]
+    assert (f"- pledge **HH-1** changed · sign-off: {ALL3}\n    - update removed: 2026-03-02: "
+            "Two wards closed for refurbishment. (status → at-risk)\n") in to_markdown(changes)
+    assert next((s.partner, s.changes) for s in change.sign_off) == (
+        "harbour-hospital", ("HH-1 update removed",))
+
+
+def test_a_measurements_note_and_source_are_listed_and_rewrite_no_history(
+        logged_repo: Repo, capsys: Any) -> None:
+    edit(logged_repo, "        source: Ward rota\n",
+         "        source: Ward rota (January extract)\n        note: Winter pressures\n"
+         "      - date: 2026-06-30\n        value: 28\n        source: Ward rota\n"
+         "        note: Wards reopened\n")
+    [charter] = as_json(capsys)["charters"]
+    [metric] = charter["metrics"]
+    assert metric["noted_measurements"] == [
+        {"date": "2026-01-31", "field": "note", "old": None, "new": "Winter pressures"},
+        {"date": "2026-01-31", "field": "source", "old": "Ward rota",
+         "new": "Ward rota (January extract)"}]
+    assert metric["new_measurements"] == [{"date": "2026-06-30", "value": 28,
+                                           "note": "Wards reopened", "source": "Ward rota"}]
+    assert (metric["rewrites_history"], charter["rewrites_history"]) == (False, False)
+    _, out, _ = run(capsys)
+    assert (f"- metric **placements** (Placements offered each year) changed · sign-off: {ALL3}\n"
+            "    - new measurement: 2026-06-30: 28 (source: Ward rota; note: Wards reopened)\n"
+            "    - measurement 2026-01-31 note: none → Winter pressures\n"
+            "    - measurement 2026-01-31 source: Ward rota → Ward rota (January extract)\n"
+            ) in out
+    assert "rewrites recorded history" not in out
+    assert ("For: metric placements new measurement, measurement note, measurement source\n"
+            in out.replace("\u2060", ""))
+
+
+def test_meetings_added_to_and_removed_from_the_log_are_listed_in_their_own_section(
+        logged_repo: Repo, capsys: Any) -> None:
+    edit(logged_repo, *NEW_MEETING)
+    edit(logged_repo, OLD_MEETING, "")
+    [charter] = as_json(capsys)["charters"]
+    assert charter["meetings"] == [
+        {"kind": "removed", "new": None, "signoff": ALL3.split(", "),
+         "old": "2026-02-10: Board (face-to-face, hosted by harbour-college); attended by "
+                "harbour-hospital, harbour-college; note: Agreed the placement plan"},
+        {"kind": "added", "old": None, "signoff": ALL3.split(", "),
+         "new": "2026-05-12: Board (virtual, hosted by harbour-council); attended by "
+                "harbour-hospital, harbour-council"}]
+    _, out, _ = run(capsys)
+    assert ("### Engagement log\n\n"
+            "- meeting removed: 2026-02-10&#58; Board (face-to-face, hosted by harbour-college); "
+            "attended by harbour-hospital, harbour-college; note&#58; Agreed the placement plan"
+            f" · sign-off: {ALL3}\n"
+            "- meeting added: 2026-05-12&#58; Board (virtual, hosted by harbour-council); "
+            f"attended by harbour-hospital, harbour-council · sign-off: {ALL3}\n") in out
+
+
+def test_a_meeting_whose_attendance_changed_is_one_meeting_edited() -> None:
+    old = _charter(LOGGED)
+    new = _charter(LOGGED.replace("attended: [harbour-hospital, harbour-college]",
+                                  "attended: [harbour-hospital, harbour-college, harbour-council]"))
+    [change] = compare([old], [new]).charters
+    assert [(m.kind, m.old is not None, m.new is not None) for m in change.meetings] == [
+        ("edited", True, True)]
+    assert ("- meeting edited: 2026-02-10&#58; Board (face-to-face, hosted by harbour-college); "
+            "attended by harbour-hospital, ~~harbour-college;~~ **harbour-college, "
+            "harbour-council;** note&#58; Agreed the placement plan · sign-off: "
+            f"{ALL3}\n") in to_markdown(compare([old], [new]))
+    assert [what for what, _ in entries(change)] == ["engagement log"]
+
+
+def test_a_partners_wider_networks_changed_need_only_that_partner(logged_repo: Repo,
+                                                                  capsys: Any) -> None:
+    edit(logged_repo, "networks: [Harbour GP federation]",
+         "networks: [Harbour GP federation, 'Harbour, Quay and Docks primary care network']")
+    [charter] = as_json(capsys)["charters"]
+    assert charter["partners"] == [{
+        "kind": "changed", "id": "harbour-hospital", "name": "Harbour Hospital",
+        "signoff": ["harbour-hospital"],
+        "fields": [{"field": "networks", "old": ["Harbour GP federation"],
+                    "new": ["Harbour GP federation",
+                            "Harbour, Quay and Docks primary care network"],
+                    "days": None}]}]
+    _, out, _ = run(capsys)
+    assert ("- partner **Harbour Hospital** (harbour-hospital) changed · sign-off: "
+            "harbour-hospital\n    - networks: Harbour GP federation → Harbour GP federation; "
+            "Harbour, Quay and Docks primary care network\n") in out
+
+
+def test_updates_and_meetings_moved_down_the_file_are_no_change(logged_repo: Repo,
+                                                                capsys: Any) -> None:
+    edit(logged_repo, "title: Harbour", "\n\n# Reformatted\ntitle: Harbour")
+    assert run(capsys) == (0, "# Charter changes\n\nNo charter changes.\n", "")
+
+
+def test_every_new_kind_of_change_reads_as_its_golden_files() -> None:
+    """One change of every new kind, as the comment and as JSON (pytest --update-golden)."""
+    edited = LOGGED
+    for old, new in (HH1_UPDATE, HH1_DUE, NEW_MEETING, (OLD_MEETING, ""),
+                     ("Two wards closed", "Three wards closed"),
+                     ("        source: Ward rota\n",
+                      "        source: Ward rota (January extract)\n"),
+                     ("networks: [Harbour GP federation]",
+                      "networks: [Harbour GP federation, Harbour primary care network]")):
+        assert old in edited
+        edited = edited.replace(old, new)
+    changes = compare([_charter(LOGGED)], [_charter(edited)])
+    check_golden(CASES / "new-fields.md", to_markdown(changes))
+    check_golden(CASES / "new-fields.json", to_json(changes))

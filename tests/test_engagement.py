@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from generator.source import read_all
 CHARTERS, _ = read_all([ROOT / "charters"])
 WESSEX = next(c for c in CHARTERS if c.id == "wessex-healthcare-education")
 RIVERSIDE = next(c for c in CHARTERS if c.id == "riverside-food-poverty")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.mark.parametrize(("frequency", "expected"), [
@@ -92,3 +94,39 @@ def test_a_partners_page_gives_its_engagement_in_each_charter_with_a_log(
                    "3 of 7 (43%)", "1"]
     food_bank = content(page(example_site, "partners/riverside-food-bank"))
     assert food_bank.find(id="engagement") is None  # its charter keeps no log
+
+
+def _map(site: Path, charter_id: str) -> ET.Element:
+    body = content(page(site, f"charters/{charter_id}"))
+    [picture] = body.select("svg.cc-engagement-map")
+    return ET.fromstring(str(picture))
+
+
+def test_the_charter_pages_map_weighs_each_spoke_by_the_meetings_its_partner_attended(
+        example_site: Path) -> None:
+    root = _map(example_site, WESSEX.id)
+    bands = {"".join(e.find(f"{SVG}title").itertext()): float(e.get("stroke-width", "nan"))
+             for e in root.iter(f"{SVG}line")
+             if e.get("class") == "cc-attended" and e.find(f"{SVG}title") is not None}
+    counts = {p.name: WESSEX.engagement_of(p.id, BUILD_DATE) for p in WESSEX.partners
+              if p.id != WESSEX.hub}
+    assert len(bands) == len(counts)
+    by_partner = {said.split(":")[0]: width for said, width in bands.items()}
+    for name, e in counts.items():
+        said = next(s for s in bands if s.startswith(f"{name}:"))
+        assert said.endswith(f"attended {e.attended} of the {e.expected} meetings that reach it "
+                             f"in the 12 months to {BUILD_DATE.isoformat()}")
+    # The same figures as the table under the map: more meetings, a wider band.
+    ranked = sorted(counts, key=lambda n: counts[n].attended)
+    widths = [by_partner[n] for n in ranked]
+    assert widths == sorted(widths)
+    assert by_partner["St Aldhelm's Hospice"] < by_partner[
+        "University of Wessex, Faculty of Health Sciences"]
+    legend = "".join(root.itertext())
+    assert f"Meetings attended in the 12 months to {BUILD_DATE.isoformat()}" in legend
+
+
+def test_a_charter_without_a_log_draws_no_bands(example_site: Path) -> None:
+    root = _map(example_site, RIVERSIDE.id)
+    assert not [e for e in root.iter() if e.get("class") == "cc-attended"]
+    assert "Meetings attended" not in "".join(root.itertext())

@@ -16,12 +16,14 @@ from generator.model import (
     Engagement,
     Measurement,
     Mechanism,
+    Meeting,
     Metric,
     Partner,
     Vision,
 )
 from generator.pictures import svg
-from generator.pictures.base import wrap
+from generator.pictures.base import Box, text_width, wrap
+from generator.pictures.engagement_map import band_width
 from generator.pictures.map_layout import map_layout, overlapping
 from generator.pictures.metric_charts import date_text, value_text
 from generator.source import parse_charter, read_all
@@ -92,7 +94,7 @@ def metric(values: list[float], baseline: float | None = 58, target: float | Non
 def every_picture() -> list[str]:
     pictures = [svg.stage_cycle(s) for s in (None, "convene", "focus")]
     for charter in all_charters():
-        pictures.append(svg.engagement_map(charter))
+        pictures.append(svg.engagement_map(charter, TODAY))
         for m in charter.metrics:
             pictures += [svg.metric_chart(m, TODAY), svg.sparkline(m)]
     return pictures
@@ -233,6 +235,18 @@ def test_links_between_partners_are_drawn_with_their_own_style() -> None:
     assert all(e.get("stroke-dasharray") == "10 3 2 3" for e in links)
 
 
+@pytest.mark.parametrize("count", [2, 3, 5])
+def test_a_links_curve_stays_inside_the_pictures_frame(count: int) -> None:
+    root = parse(svg.engagement_map(made(count)))
+    x0, y0, w, h = (float(v) for v in root.get("viewBox", "").split())
+    [link] = [e for e in root.iter(f"{NS}path") if e.get("class") == "cc-link"]
+    ax, ay, cx, cy, bx, by = (float(v) for v in
+                              re.findall(r"-?[0-9.]+", link.get("d", "")))
+    x, y = (ax + 2 * cx + bx) / 4, (ay + 2 * cy + by) / 4  # the middle of the curve
+    assert x0 < x < x0 + w
+    assert y0 < y < y0 + h
+
+
 def test_engagement_text_has_a_sentence_for_the_hub_and_each_partner() -> None:
     charter = next(c for c in examples() if c.id == "wessex-healthcare-education")
     sentences = svg.engagement_text(charter)
@@ -257,6 +271,188 @@ def test_hostile_partner_and_mechanism_text_is_escaped_and_still_parses() -> Non
     root = parse(picture)
     clean = HOSTILE.replace("\x01", "")
     assert any(t.startswith(clean) for t in titles(root))
+
+
+# --- What happened: meetings attended, as the width of a band under each spoke ------------------
+
+def logged(count: int = 4, networks: int = 0) -> Charter:
+    """`made(count)` with a log, partner p<i> attending i of the six boards (p0 none of them),
+    and `networks` networks for every partner, the hub too."""
+    boards = tuple(Meeting(dt.date(2026, m, 1), "Board", "face-to-face",
+                           ("hub", *(f"p{i}" for i in range(count) if i >= m)))
+                   for m in range(1, 7))
+    charter = made(count)
+    partners = tuple(replace(p, networks=tuple(f"Network {k} of {p.name}" for k in range(networks)))
+                     for p in charter.partners)
+    return replace(charter, partners=partners, meetings=boards)
+
+
+def bands(root: ET.Element) -> dict[str, float]:
+    """Each band's width by the partner its title names."""
+    return {"".join(e.find(f"{NS}title").itertext()).split(":")[0]:  # type: ignore[union-attr]
+            float(e.get("stroke-width", "nan"))
+            for e in root.iter(f"{NS}line")
+            if e.get("class") == "cc-attended" and e.get("x1") == "0"}  # not the legend's
+
+
+def test_band_widths_follow_the_meetings_each_partner_attended() -> None:
+    charter = logged(5)
+    counts = {charter.partner(f"p{i}").name: charter.engagement_of(f"p{i}", TODAY).attended
+              for i in range(5)}
+    assert sorted(counts.values()) == [0, 1, 2, 3, 4]
+    widths = bands(parse(svg.engagement_map(charter, TODAY)))
+    attended = {name: n for name, n in counts.items() if n}
+    assert set(widths) == set(attended)  # a partner that attended none has no band
+    ranked = sorted(attended, key=attended.__getitem__)
+    assert [widths[name] for name in ranked] == sorted(widths.values())
+    assert len(set(widths.values())) == len(widths)  # strictly wider for more
+    assert widths[ranked[-1]] == band_width(4, 4) > widths[ranked[0]] == band_width(1, 4) > 2
+
+
+def test_each_partners_count_is_said_in_words_on_its_spoke_and_in_the_description() -> None:
+    charter = logged(3)
+    root = parse(svg.engagement_map(charter, TODAY))
+    spokes = ["".join(e.find(f"{NS}title").itertext())  # type: ignore[union-attr]
+              for e in root.iter(f"{NS}line") if "cc-spoke" in e.get("class", "")
+              and e.get("x1") == "0"]
+    assert len(spokes) == 3
+    for i in range(3):
+        said = (f"attended {i} of the 6 meetings that reach it in the 12 months to "
+                f"{TODAY.isoformat()}")
+        assert any(t.startswith(f"{LONG} {i}: ") and t.endswith(said) for t in spokes)
+        assert said in "".join(root.find(f"{NS}desc").itertext())  # type: ignore[union-attr]
+
+
+def test_the_legend_says_what_the_width_of_a_band_means_in_words() -> None:
+    root = parse(svg.engagement_map(logged(4), TODAY))
+    assert f"Meetings attended in the 12 months to {TODAY.isoformat()}" in texts(root)
+    words = titles(root)  # each legend entry's words in full
+    assert "band: attended 3 meetings" in words
+    assert "band: attended 1 meeting" in words
+    assert "no band: attended none" in words
+
+
+def test_without_a_build_date_or_a_log_the_map_shows_no_bands() -> None:
+    for picture in (svg.engagement_map(logged(4)), svg.engagement_map(made(4), TODAY)):
+        root = parse(picture)
+        assert not [e for e in root.iter() if e.get("class") == "cc-attended"]
+        assert not any(t.startswith("Meetings attended") for t in texts(root))
+
+
+# --- Wider networks: the outer ring -------------------------------------------------------------
+
+def network_groups(root: ET.Element) -> list[tuple[str, str]]:
+    """Each drawn network: its <title> and its label."""
+    return [("".join(g.find(f"{NS}title").itertext()),  # type: ignore[union-attr]
+             "".join(g.find(f"{NS}text").itertext()))  # type: ignore[union-attr]
+            for g in root.iter(f"{NS}g") if g.get("class") == "cc-network"]
+
+
+def test_each_network_is_a_ring_node_named_in_full_in_its_title_and_shortened_on_the_map() -> None:
+    charter = replace(made(2), partners=(
+        *made(2).partners[:2],
+        replace(made(2).partners[2], networks=("Dorset GP federation", "A" * 60))))
+    root = parse(svg.engagement_map(charter))
+    whose = charter.partners[2].name
+    assert network_groups(root) == [
+        (f"Dorset GP federation: a wider network {whose} brings in", "Dorset GP federation"),
+        (f"{'A' * 60}: a wider network {whose} brings in", "A" * 33 + "…")]
+    rings = [g.find(f"{NS}circle") for g in root.iter(f"{NS}g") if g.get("class") == "cc-network"]
+    assert all(r is not None and r.get("class") == "cc-network-node" for r in rings)
+    assert "a partner's wider network" in titles(root)
+
+
+def test_networks_lie_further_from_the_hub_than_their_partners_node() -> None:
+    layout = map_layout(logged(8, networks=3))
+    node = {n.partner_id: n for n in layout.nodes}
+    assert {net.partner_id for net in layout.networks} == {"hub", *node}
+    for net in layout.networks:
+        if net.partner_id == "hub":
+            continue  # under its name, at the centre
+        x, y = net.ring
+        n = node[net.partner_id]
+        assert (x * x + y * y) ** 0.5 > (n.x * n.x + n.y * n.y) ** 0.5
+
+
+def test_the_hubs_networks_are_drawn_under_its_name() -> None:
+    charter = logged(3)
+    charter = replace(charter, partners=(replace(charter.partners[0], networks=("Hub's own",)),
+                                         *charter.partners[1:]))
+    layout = map_layout(charter)
+    [net] = layout.networks
+    assert (net.partner_id, net.name) == ("hub", "Hub's own")
+    assert net.box.y0 >= layout.labels[0].box.y1
+
+
+def estimated_boxes(root: ET.Element) -> list[tuple[str, Box]]:
+    """Every label and network name as drawn, boxed by the estimate of its text's width."""
+    found = []
+    for t in root.iter(f"{NS}text"):
+        cls = t.get("class", "")
+        if "cc-label" not in cls:
+            continue
+        size = float(t.get("font-size", "nan"))
+        spans = list(t.iter(f"{NS}tspan")) or [t]
+        for span in spans:
+            words = "".join(span.itertext())
+            x, y = float(span.get("x", "nan")), float(span.get("y", "nan"))
+            w = text_width(words, size)
+            x0 = {"start": x, "end": x - w, "middle": x - w / 2}[t.get("text-anchor", "start")]
+            found.append((words, Box(x0, y - 0.9 * size, x0 + w, y + 0.2 * size)))
+    return found
+
+
+@pytest.mark.parametrize(("partners", "networks"), [(2, 6), (5, 2), (8, 4), (12, 6)])
+def test_network_labels_never_overlap_each_other_names_or_nodes(partners: int,
+                                                                networks: int) -> None:
+    charter = logged(partners, networks)
+    layout = map_layout(charter)
+    assert len(layout.networks) == (partners + 1) * networks  # the hub's too
+    assert overlapping(list(layout.labels), (layout.hub, *layout.nodes), layout.networks) == []
+    # And as drawn: every line of text, boxed by its estimated width, clear of every other.
+    drawn = estimated_boxes(parse(svg.engagement_map(charter, TODAY)))
+    assert len(drawn) >= partners * networks + partners
+    clash = [(a, b) for i, (a, abox) in enumerate(drawn) for b, bbox in drawn[i + 1:]
+             if abox.overlaps(bbox)]
+    assert clash == []
+
+
+def test_networks_past_eight_share_one_entry_that_names_them_in_its_title() -> None:
+    names = tuple(f"Network {k}" for k in range(11))
+    charter = made(2)
+    charter = replace(charter, partners=(*charter.partners[:2],
+                                         replace(charter.partners[2], networks=names)))
+    drawn = network_groups(parse(svg.engagement_map(charter)))
+    assert len(drawn) == 8
+    assert [label for _, label in drawn[:7]] == list(names[:7])
+    whose = charter.partners[2].name
+    assert drawn[7] == (f"4 more wider networks {whose} brings in: Network 7; Network 8; "
+                        "Network 9; Network 10", "and 4 more")
+
+
+def test_twelve_partners_with_six_networks_each_stay_a_readable_size() -> None:
+    root = parse(svg.engagement_map(logged(12, 6), TODAY))
+    assert float(root.get("width", "inf")) < 1000
+    assert min(float(t.get("font-size", "0")) for t in root.iter(f"{NS}text")) >= 9
+
+
+def test_hostile_network_names_are_escaped_and_still_parse() -> None:
+    charter = made(2)
+    charter = replace(charter, partners=(*charter.partners[:2],
+                                         replace(charter.partners[2], networks=(HOSTILE,))))
+    picture = svg.engagement_map(charter)
+    assert "<script" not in picture
+    [(title, label)] = network_groups(parse(picture))
+    assert title.startswith(HOSTILE.replace("\x01", "")[:20])
+    assert label.startswith("<script>")
+
+
+def test_the_map_in_words_names_each_partners_networks() -> None:
+    charter = next(c for c in examples() if c.id == "wessex-healthcare-education")
+    dorset = next(s for s in svg.engagement_text(charter)
+                  if s.startswith("Dorset County Hospital NHS Foundation Trust (health)"))
+    assert dorset.endswith("; brings in the wider networks Dorset GP federation and Dorset "
+                           "Integrated Care System.")
 
 
 # --- Metrics ------------------------------------------------------------------------------------
@@ -348,6 +544,8 @@ GOLDEN = {
     "wessex-map.svg": lambda: svg.engagement_map(
         next(c for c in examples() if c.id == "wessex-healthcare-education")),
     "fifteen-map.svg": lambda: svg.engagement_map(fixture("fifteen-partners.yaml")),
+    "wessex-map-logged.svg": lambda: svg.engagement_map(
+        next(c for c in examples() if c.id == "wessex-healthcare-education"), TODAY),
     "waits-chart.svg": lambda: svg.metric_chart(fixture("fifteen-partners.yaml").metrics[0], TODAY),
     "stage-balance.svg": lambda: svg.stage_cycle("balance"),
 }

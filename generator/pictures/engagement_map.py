@@ -1,15 +1,20 @@
-"""The engagement map: the hub, a spoke to every partner, direct links, mechanism markers, a key.
+"""The engagement map: the hub, a spoke to every partner, direct links, mechanism markers, the
+partners' wider networks as an outer ring, a key.
 
+What was declared (the mechanisms) is the spoke's dash style and its markers; what happened
+(meetings attended in the 12 months to the build date, from the engagement log) is the width of
+a band under the spoke, and the count in words in the spoke's <title> and the picture's <desc>.
 `engagement_text` says in sentences what the picture shows, for the page and the SVG's <desc>.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from generator.model import Charter, Mechanism, Partner
 from generator.pictures.base import Box, bounds, coords, esc, num, svg, text_lines, uid
-from generator.pictures.map_layout import Node, map_layout
+from generator.pictures.map_layout import NETWORK_R, MapLayout, Node, map_layout
 from generator.spec import SECTORS
 
 IN_PERSON = ("face-to-face", "on-site")
@@ -26,12 +31,34 @@ def partner_text(partner: Partner) -> str:
     return f"{partner.name} ({partner.sector or 'sector not given'})"
 
 
-def engagement_text(charter: Charter) -> list[str]:
-    """Plain sentences saying what the engagement map shows, one per partner, hub first."""
+def attended_text(charter: Charter, partner_id: str, today: dt.date) -> str:
+    """'attended 3 of the 7 meetings that reach it in the 12 months to 2026-11-30'."""
+    e = charter.engagement_of(partner_id, today)
+    noun = "meeting" if e.expected == 1 else "meetings"
+    return (f"attended {e.attended} of the {e.expected} {noun} that reach it in the 12 months "
+            f"to {today.isoformat()}")
+
+
+def networks_text(partner: Partner) -> str:
+    """'; brings in the wider networks A and B' (empty when it names none)."""
+    if not partner.networks:
+        return ""
+    noun = "network" if len(partner.networks) == 1 else "networks"
+    names = list(partner.networks)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"; brings in the wider {noun} {listed}"
+
+
+def engagement_text(charter: Charter, today: dt.date | None = None) -> list[str]:
+    """Plain sentences saying what the engagement map shows, one per partner, hub first.
+
+    With `today` (the build date) and an engagement log, each says the meetings attended."""
     hub = charter.partner(charter.hub)
     others = [p for p in charter.partners if p.id != charter.hub]
     names = {p.id: p.name for p in charter.partners}
-    out = [f"{partner_text(hub)} is the hub; every other partner is linked to it."]
+    logged = today is not None and bool(charter.meetings)
+    out = [f"{partner_text(hub)} is the hub; every other partner is linked to it"
+           f"{networks_text(hub)}."]
     for partner in others:
         reached = [mechanism_text(m) for m in charter.engagement.mechanisms
                    if m.reaches(partner.id)]
@@ -41,7 +68,9 @@ def engagement_text(charter: Charter) -> list[str]:
                        if partner.id in (a, b) and charter.hub not in (a, b)
                        and a in names and b in names and a != b})
         also = f"; also linked directly to {' and '.join(ties)}" if ties else ""
-        out.append(f"{partner_text(partner)} is linked to the hub {hub.name}; {how}{also}.")
+        met = f"; {attended_text(charter, partner.id, today)}" if logged and today else ""
+        out.append(f"{partner_text(partner)} is linked to the hub {hub.name}; {how}{also}{met}"
+                   f"{networks_text(partner)}.")
     return out
 
 
@@ -71,14 +100,31 @@ def shape(sector: str | None, x: float, y: float, r: float, cls: str) -> str:
     return f'<polygon {at} points="{coords(pts)}"/>'
 
 
-def engagement_map(charter: Charter) -> str:
-    """The hub, a spoke to every partner, extra links, mechanism markers, names and a legend."""
+# Widths of the band under a spoke: the partner with the most meetings attended gets the widest.
+BAND_MIN, BAND_MAX = 4.0, 16.0
+
+
+def band_width(count: int, most: int) -> float:
+    """How wide the band is for `count` meetings attended, when the most any partner attended
+    is `most`: wider for more, none for none."""
+    if count <= 0 or most <= 0:
+        return 0.0
+    return BAND_MIN + (BAND_MAX - BAND_MIN) * (count - 1) / max(most - 1, 1)
+
+
+def engagement_map(charter: Charter, today: dt.date | None = None) -> str:
+    """The hub, a spoke to every partner, extra links, mechanism markers, names, the partners'
+    wider networks and a legend; with `today` (the build date), meetings attended as well."""
     ident = uid("map", charter.id)
     lay = map_layout(charter)
     mechanisms = charter.engagement.mechanisms
     partners = {p.id: p for p in charter.partners}
     where = {n.partner_id: n for n in lay.nodes}
-    links, spokes, marks, shapes = [], [], [], []
+    logged = today if charter.meetings else None
+    attended = ({n.partner_id: charter.engagement_of(n.partner_id, logged).attended
+                 for n in lay.nodes} if logged else {})
+    most = max(attended.values(), default=0)
+    links, bands, spokes, marks, shapes = [], [], [], [], []
     for a, b in charter.engagement.links:
         if a in where and b in where and a != b:  # hub links are its spokes already
             links.append(_link(where[a], where[b], lay.ring, partners))
@@ -88,13 +134,20 @@ def engagement_map(charter: Charter) -> str:
                 if any(m.mode in IN_PERSON for _, m in reached) else "remote")
         dash = {"inperson": "", "remote": ' stroke-dasharray="7 4"',
                 "none": ' stroke-dasharray="1 4"'}[kind]
+        partner = partners[node.partner_id]
+        said = f"{partner.name}: {_DECLARED[kind]}"
+        if logged:
+            said += f"; {attended_text(charter, node.partner_id, logged)}"
+            width = band_width(attended[node.partner_id], most)
+            if width:
+                bands.append(_band(width, node.x, node.y, said))
         spokes.append(f'<line class="cc-spoke cc-spoke-{kind}" stroke-width="2"{dash} x1="0" '
-                      f'y1="0" x2="{num(node.x)}" y2="{num(node.y)}"/>')
+                      f'y1="0" x2="{num(node.x)}" y2="{num(node.y)}"><title>{esc(said)}</title>'
+                      f"</line>")
         for k, m in reached:
             r = lay.marker_radii[k]
             marks.append(marker(k, m, r * math.cos(node.angle), r * math.sin(node.angle),
                                 lay.marker_r, f" reaches {partners[node.partner_id].name}"))
-        partner = partners[node.partner_id]
         shapes.append(f'<g class="cc-node"><title>{esc(partner_text(partner))}</title>'
                       f"{shape(partner.sector, node.x, node.y, node.r, _sector_cls(partner))}</g>")
     hub = partners[charter.hub]
@@ -103,25 +156,71 @@ def engagement_map(charter: Charter) -> str:
     words = [text_lines(list(lb.lines), lb.box, lb.anchor, lb.size,
                         "cc-label cc-hub-label" if lb.partner_id == charter.hub else "cc-label")
              for lb in lay.labels]
-    area = bounds([lb.box for lb in lay.labels] + [n.box for n in (lay.hub, *lay.nodes)], 10)
+    apexes = [_apex(where[a], where[b], lay.ring) for a, b in charter.engagement.links
+              if a in where and b in where and a != b]
+    area = bounds([lb.box for lb in lay.labels] + [n.box for n in lay.networks]
+                  + [n.box for n in (lay.hub, *lay.nodes)] + apexes, 10)
     spare = max(0.0, 560 - (area.x1 - area.x0)) / 2  # centre a small map over the legend
     area = Box(area.x0 - spare, area.y0, area.x1 + spare, area.y1)
-    legend, bottom = map_legend(charter, area)
-    body = "".join(links + spokes + shapes + marks + words) + legend
-    desc = " ".join(engagement_text(charter))
+    legend, bottom = map_legend(charter, area, logged, most)
+    body = "".join(bands + links + spokes + shapes + marks + words + _networks(lay, partners))
+    body += legend
+    desc = " ".join(engagement_text(charter, logged))
     return svg(ident, Box(area.x0, area.y0, area.x1, bottom),
                f"Engagement map of {charter.title}", desc, body, "cc-engagement-map")
+
+
+_DECLARED = {"inperson": "reached in person by at least one mechanism",
+             "remote": "reached only virtually or in writing",
+             "none": "reached by no mechanism"}
+
+
+def _band(width: float, x: float, y: float, said: str) -> str:
+    # Under the spoke, in the text colour made faint, so it shows in any palette and in print.
+    return (f'<line class="cc-attended" stroke="currentColor" stroke-opacity="0.3" '
+            f'stroke-linecap="round" stroke-width="{num(width)}" x1="0" y1="0" x2="{num(x)}" '
+            f'y2="{num(y)}"><title>{esc(said)}</title></line>')
+
+
+def _networks(lay: MapLayout, partners: dict[str, Partner]) -> list[str]:
+    """The outer ring: each network a small ring node with its name, beyond its partner's."""
+    out = []
+    for n in lay.networks:
+        cx, cy = n.ring
+        whose = partners[n.partner_id].name
+        text_y = n.box.y1 - (n.box.y1 - n.box.y0 - n.size) / 2 - 1
+        said = (f"{n.count} more wider networks {whose} brings in: {n.name}" if n.count > 1
+                else f"{n.name}: a wider network {whose} brings in")
+        out.append(f'<g class="cc-network"><title>{esc(said)}</title>'
+                   f'<circle class="cc-network-node" fill="none" '
+                   f'stroke="currentColor" stroke-width="1.5" cx="{num(cx)}" cy="{num(cy)}" '
+                   f'r="{num(NETWORK_R)}"/><text class="cc-label cc-network-label" '
+                   f'font-size="{num(n.size)}" text-anchor="{n.anchor}" x="{num(n.text_x)}" '
+                   f'y="{num(text_y)}">{esc(n.shown)}</text></g>')
+    return out
 
 
 def _sector_cls(partner: Partner) -> str:
     return f"cc-shape cc-sector-{partner.sector if partner.sector in SECTORS else 'other'}"
 
 
-def _link(a: Node, b: Node, ring: float, partners: dict[str, Partner]) -> str:
+def _control(a: Node, b: Node, ring: float) -> tuple[float, float]:
     # Curve through the inside of the ring, round the hub, so a link never reads as two spokes.
     turn = (b.angle - a.angle) % (2 * math.pi)
     mid = a.angle + turn / 2 if turn <= math.pi else b.angle + (2 * math.pi - turn) / 2
-    cx, cy = 0.9 * ring * math.cos(mid), 0.9 * ring * math.sin(mid)
+    return 0.9 * ring * math.cos(mid), 0.9 * ring * math.sin(mid)
+
+
+def _apex(a: Node, b: Node, ring: float) -> Box:
+    """Round the middle of a link's curve, which may reach past every node and label (two
+    partners either side of the hub): the picture's frame must hold it."""
+    cx, cy = _control(a, b, ring)
+    x, y = (a.x + 2 * cx + b.x) / 4, (a.y + 2 * cy + b.y) / 4
+    return Box(x - 3, y - 3, x + 3, y + 3)
+
+
+def _link(a: Node, b: Node, ring: float, partners: dict[str, Partner]) -> str:
+    cx, cy = _control(a, b, ring)
     names = f"{partners[a.partner_id].name} and {partners[b.partner_id].name}"
     return (f'<path class="cc-link" fill="none" stroke-width="2.5" stroke-dasharray="10 3 2 3" '
             f'd="M{num(a.x)} {num(a.y)}Q{num(cx)} {num(cy)} {num(b.x)} {num(b.y)}">'
@@ -140,7 +239,8 @@ def marker(k: int, mechanism: Mechanism, x: float, y: float, r: float, tail: str
             f'x="{num(x)}" y="{num(y + 3.2)}">{k + 1}</text></g>')
 
 
-def map_legend(charter: Charter, area: Box) -> tuple[str, float]:
+def map_legend(charter: Charter, area: Box, today: dt.date | None = None,
+               most: int = 0) -> tuple[str, float]:
     """The key under the map; returns its SVG and the y where it ends."""
     width = max(area.x1 - area.x0, 560) - 20
     sectors = sorted({p.sector if p.sector in SECTORS else "other" for p in charter.partners},
@@ -153,6 +253,15 @@ def map_legend(charter: Charter, area: Box) -> tuple[str, float]:
                    (_legend_line("cc-spoke cc-spoke-none", "1 4"), "no mechanism"),
                    (_legend_line("cc-link", "10 3 2 3"), "direct link between partners")]),
     ]
+    if today is not None:
+        samples = sorted({most, (most + 1) // 2, 1} - {0}, reverse=True)
+        groups.append((f"Meetings attended in the 12 months to {today.isoformat()}", [
+            *((_legend_band(band_width(k, most)),
+               f"band: attended {k} meeting{'s' if k != 1 else ''}") for k in samples),
+            (_legend_line("cc-spoke cc-spoke-inperson", ""), "no band: attended none")]))
+    if any(p.networks for p in charter.partners):
+        groups.append(("Outer ring", [(_legend_network(),
+                                       "a partner's wider network")]))
     if charter.engagement.mechanisms:
         groups.append(("Mechanisms (markers on the lines)", [
             (marker(k, m, 0, 0, 7, ""), mechanism_text(m))
@@ -175,6 +284,17 @@ def map_legend(charter: Charter, area: Box) -> tuple[str, float]:
                          f'y="{num(row_y + 13)}"><title>{esc(words)}</title>{esc(shown)}</text>')
         y += ((len(items) + cols - 1) // cols) * 20 + 6
     return "".join(parts), y + 4
+
+
+def _legend_band(width: float) -> str:
+    return (f'<line class="cc-attended" stroke="currentColor" stroke-opacity="0.3" '
+            f'stroke-linecap="round" stroke-width="{num(width)}" x1="-6" y1="0" x2="6" y2="0"/>'
+            + _legend_line("cc-spoke cc-spoke-inperson", ""))
+
+
+def _legend_network() -> str:
+    return (f'<circle class="cc-network-node" fill="none" stroke="currentColor" '
+            f'stroke-width="1.5" cx="0" cy="0" r="{num(NETWORK_R)}"/>')
 
 
 def _legend_line(cls: str, dash: str) -> str:

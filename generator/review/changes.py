@@ -16,10 +16,13 @@ from generator.review.compare import (
     CharterChange,
     FieldChange,
     ItemChange,
+    MeasurementNote,
     MetricChange,
     PartnerChange,
     PledgeChange,
     SignOff,
+    UpdateChange,
+    UpdateNote,
     Value,
 )
 from generator.text import inline
@@ -57,16 +60,55 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
+def _moved(days: int | None) -> str:
+    """' (14 days later)', ' (1 day earlier)', or nothing."""
+    if not days:
+        return ""
+    unit = "day" if abs(days) == 1 else "days"
+    return f" ({abs(days)} {unit} {'later' if days > 0 else 'earlier'})"
+
+
 def field_line(change: FieldChange) -> str:
     """One field's change in words, e.g. `due: 2026-09-30 → 2026-10-14 (14 days later)`."""
     label = _LABELS.get(change.field, change.field)
     if change.field in _PROSE and isinstance(change.old, str) and isinstance(change.new, str):
         return f"{label}: {word_diff(change.old, change.new)}"
-    line = f"{label}: {_shown(change.old)} → {_shown(change.new)}"
-    if change.days:
-        unit = "day" if abs(change.days) == 1 else "days"
-        line += f" ({abs(change.days)} {unit} {'later' if change.days > 0 else 'earlier'})"
-    return line
+    if change.field == "networks":  # a network's name may hold a comma
+        old, new = (inline("; ".join(v)) if isinstance(v, tuple) and v else _shown(v)
+                    for v in (change.old, change.new))
+        return f"{label}: {old} → {new}"
+    return f"{label}: {_shown(change.old)} → {_shown(change.new)}{_moved(change.days)}"
+
+
+def _set_by(u: UpdateNote) -> str:
+    """What an update set, in brackets: ' (status → at-risk; due revised 2026-05-31 →
+    2026-07-31 (61 days later): the reason)'."""
+    parts = [f"status → {inline(u.status)}"] if u.status else []
+    if u.due is not None:
+        days = (u.due - u.previous_due).days if u.previous_due is not None else None
+        was = u.previous_due.isoformat() if u.previous_due is not None else "none"
+        reason = f": {inline(u.reason)}" if u.reason else ""
+        parts.append(f"due revised {was} → {u.due.isoformat()}{_moved(days)}{reason}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def update_line(u: UpdateChange) -> str:
+    """One update of a pledge added, removed or edited, with the status and due date it set."""
+    if u.kind == "edited" and u.old is not None and u.new is not None:  # same date
+        text = (word_diff(u.old.text, u.new.text) if u.old.text != u.new.text
+                else inline(u.new.text))
+        before, after = _set_by(u.old), _set_by(u.new)
+        if before != after:  # what the update set changed as well
+            after = f"{before or ' (set nothing)'} →{after or ' (set nothing)'}"
+        return f"update edited: {u.new.date.isoformat()}: {text}{after}"
+    note = u.new if u.kind == "added" else u.old
+    assert note is not None, "an update added or removed has its note"
+    return f"update {u.kind}: {note.date.isoformat()}: {inline(note.text)}{_set_by(note)}"
+
+
+def _measurement_note(n: MeasurementNote) -> str:
+    """'measurement 2026-06-30 source: none → Trust placement system'."""
+    return f"measurement {n.date.isoformat()} {n.field}: {_shown(n.old)} → {_shown(n.new)}"
 
 
 def _nested(head: str, lines: Iterable[str]) -> list[str]:
@@ -80,9 +122,10 @@ def _who(signoff: tuple[str, ...], show: bool) -> str:
 def _pledge_lines(p: PledgeChange, show: bool = False) -> list[str]:
     name = f"pledge **{inline(p.id)}**"
     if p.kind != "changed":
-        return [f"- {name} {p.kind} (by {inline(p.by)}, to {_shown(p.to)}): {inline(p.text)}"
-                f"{_who(p.signoff, show)}"]
-    lines = [field_line(f) for f in p.fields]
+        head = (f"{name} {p.kind} (by {inline(p.by)}, to {_shown(p.to)}): {inline(p.text)}"
+                f"{_who(p.signoff, show)}")
+        return _nested(head, map(update_line, p.updates)) if p.updates else [f"- {head}"]
+    lines = [field_line(f) for f in p.fields] + [update_line(u) for u in p.updates]
     if p.old_id is not None:
         lines.insert(0, f"id changed {inline(p.old_id)} → {inline(p.id)}")
     return _nested(f"{name} changed{_who(p.signoff, show)}", lines)
@@ -91,13 +134,22 @@ def _pledge_lines(p: PledgeChange, show: bool = False) -> list[str]:
 def _metric_lines(m: MetricChange, show: bool = False) -> list[str]:
     name = f"metric **{inline(m.id)}** ({inline(m.name)})"
     lines = [field_line(f) for f in m.fields]
-    lines += [f"new measurement: {x.date.isoformat()}: {x.value:g}" for x in m.new_measurements]
+    lines += [f"new measurement: {x.date.isoformat()}: {x.value:g}{_noted(x.note, x.source)}"
+              for x in m.new_measurements]
+    lines += [_measurement_note(n) for n in m.noted_measurements]
     lines += [f"measurement **changed**: {x.date.isoformat()}: {x.old:g} → {x.new:g} ({REWRITES})"
               for x in m.changed_measurements]
     lines += [f"measurement removed: {x.date.isoformat()}: {x.value:g} ({REWRITES})"
               for x in m.removed_measurements]
     head = f"{name} {m.kind}{_who(m.signoff, show)}"
     return _nested(head, lines) if lines else [f"- {head}"]
+
+
+def _noted(note: str | None, source: str | None) -> str:
+    """' (source: Trust placement system; note: Two wards closed)', or nothing."""
+    parts = [f"{name}: {inline(value)}" for name, value in (("source", source), ("note", note))
+             if value]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _partner_lines(p: PartnerChange, show: bool = False) -> list[str]:
@@ -125,6 +177,7 @@ def _sections(change: CharterChange, show: bool) -> list[tuple[str, list[str]]]:
                                             show)),
         ("Engagement", _item_lines("engagement mechanism", change.mechanisms, show)
          + _item_lines("engagement link", change.links, show)),
+        ("Engagement log", _item_lines("meeting", change.meetings, show)),
         ("Pledges", [line for p in change.pledges for line in _pledge_lines(p, show)]),
         ("Metrics", [line for m in change.metrics for line in _metric_lines(m, show)]),
     ]

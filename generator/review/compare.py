@@ -6,12 +6,16 @@ The sign-off rule, the one `docs/review-workflow.md` states:
 
 - a pledge needs its maker and every partner it is made to (every partner of the charter when
   it is made to `all`), before the change and after it;
-- a partner's own entry (name, sector, lead, reviewers, signature) needs that partner;
-- a recorded measurement rewritten or removed needs every partner, and is flagged;
+- a pledge's updates (progress notes, with the status or due date they set) are part of the
+  pledge: they need its maker and every partner it is made to;
+- a partner's own entry (name, sector, lead, reviewers, signature, wider networks) needs that
+  partner;
+- a recorded measurement rewritten or removed needs every partner, and is flagged; a note or
+  source added to one, or changed, needs every partner too but leaves its value as recorded;
 - everything else is shared (title, summary, hub, stage, dates, vision and outcomes,
-  principles, rules of engagement, engagement, metrics, assessments, partners joining or
-  leaving, the order of entries, a charter added, removed or renamed) and needs every partner:
-  every partner the charter names before or after the change.
+  principles, rules of engagement, engagement, the engagement log of meetings, metrics,
+  assessments, partners joining or leaving, the order of entries, a charter added, removed or
+  renamed) and needs every partner: every partner the charter names before or after the change.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from generator.model import Charter, Measurement, Metric, Partner, Pledge
+from generator.model import Charter, Measurement, Meeting, Metric, Partner, Pledge, Update
 
 Value = str | float | int | tuple[str, ...] | None
 
@@ -63,6 +67,27 @@ class ItemChange:
 
 
 @dataclass(frozen=True)
+class UpdateNote:
+    """A pledge's update as the diff shows it: where it sits in the file is left out."""
+
+    date: dt.date
+    text: str
+    status: str | None = None
+    due: dt.date | None = None
+    previous_due: dt.date | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateChange:
+    """An update of a pledge added, removed or edited in place."""
+
+    kind: str  # added | removed | edited
+    old: UpdateNote | None
+    new: UpdateNote | None
+
+
+@dataclass(frozen=True)
 class PledgeChange:
     kind: str  # added | removed | changed
     id: str
@@ -72,6 +97,7 @@ class PledgeChange:
     text: str
     fields: tuple[FieldChange, ...] = ()
     signoff: tuple[str, ...] = ()
+    updates: tuple[UpdateChange, ...] = ()
 
 
 # A pledge's change with its old and new version, which say who must sign it off.
@@ -88,6 +114,16 @@ class MeasurementChange:
 
 
 @dataclass(frozen=True)
+class MeasurementNote:
+    """A recorded measurement's `note` or `source` added, changed or removed; its value kept."""
+
+    date: dt.date
+    field: str  # note | source
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
 class MetricChange:
     kind: str  # added | removed | changed
     id: str
@@ -98,6 +134,7 @@ class MetricChange:
     changed_measurements: tuple[MeasurementChange, ...] = ()
     rewrites_history: bool = False  # a recorded measurement changed or removed
     signoff: tuple[str, ...] = ()
+    noted_measurements: tuple[MeasurementNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,12 +182,14 @@ class CharterChange:
     signoff: tuple[str, ...] = ()  # everyone who must agree to some part of it
     sign_off: tuple[SignOff, ...] = ()
     rewrites_history: bool = False
+    meetings: tuple[ItemChange, ...] = ()  # the engagement log, one line per meeting
 
     def is_empty(self) -> bool:
         """True when nothing a reader would care about changed (comments, order of keys)."""
         return self.kind == "changed" and not any(
             (self.fields, self.outcomes, self.principles, self.rules_of_engagement,
-             self.mechanisms, self.links, self.partners, self.pledges, self.metrics))
+             self.mechanisms, self.links, self.meetings, self.partners, self.pledges,
+             self.metrics))
 
 
 @dataclass(frozen=True)
@@ -194,6 +233,23 @@ def _items(old: Sequence[str], new: Sequence[str],
     return tuple(out)
 
 
+def _note(u: Update) -> UpdateNote:
+    return UpdateNote(u.date, u.text, u.status, u.due, u.previous_due, u.reason)
+
+
+def _updates(old: Sequence[Update], new: Sequence[Update]) -> tuple[UpdateChange, ...]:
+    """A pledge's updates added, removed, or edited: an update of the same date on both sides
+    is the same update (the n-th of that date, when there are several)."""
+    out: list[UpdateChange] = []
+    for day in sorted({u.date for u in (*old, *new)}):
+        was = [_note(u) for u in old if u.date == day]
+        now = [_note(u) for u in new if u.date == day]
+        out += [UpdateChange("edited", a, b) for a, b in zip(was, now, strict=False) if a != b]
+        out += [UpdateChange("removed", a, None) for a in was[len(now):]]
+        out += [UpdateChange("added", None, b) for b in now[len(was):]]
+    return tuple(out)
+
+
 def _same_text(a: Pledge, b: Pledge) -> bool:
     return a.by == b.by and a.text.split() == b.text.split()
 
@@ -228,10 +284,12 @@ def _pledges(a: Charter, b: Charter, order: Sequence[str]) -> list[_Found]:
         was = before.get(p.id) or renamed.get(p.id)
         if was is None:
             out.append((PledgeChange("added", p.id, None, p.by, p.to, p.text, (),
-                                     who(None, p)), None, p))
-        elif (changed := _fields(was, p, names)) or was.id != p.id:
+                                     who(None, p), _updates((), p.updates)), None, p))
+            continue
+        changed, updates = _fields(was, p, names), _updates(was.updates, p.updates)
+        if changed or updates or was.id != p.id:
             out.append((PledgeChange("changed", p.id, was.id if was.id != p.id else None,
-                                     p.by, p.to, p.text, changed, who(was, p)), was, p))
+                                     p.by, p.to, p.text, changed, who(was, p), updates), was, p))
     out += [(PledgeChange("removed", p.id, None, p.by, p.to, p.text, (), who(p, None)), p, None)
             for p in gone if p not in renamed.values()]
     return out
@@ -253,14 +311,23 @@ def _metrics(old: Sequence[Metric], new: Sequence[Metric],
         dropped = tuple(x for x in was.measurements if x.date not in now)
         rewritten = tuple(MeasurementChange(x.date, then[x.date], x.value)
                           for x in m.measurements if then.get(x.date, x.value) != x.value)
+        noted = _noted(was.measurements, m.measurements)
         changed = _fields(was, m, names)
-        if changed or added or dropped or rewritten:
+        if changed or added or dropped or rewritten or noted:
             out.append(MetricChange("changed", m.id, m.name, changed, added, dropped, rewritten,
-                                    bool(dropped or rewritten), everyone))
+                                    bool(dropped or rewritten), everyone, noted))
     out += [MetricChange("removed", m.id, m.name, (), (), m.measurements, (),
                          bool(m.measurements), everyone)
             for m in old if m.id not in after]
     return tuple(out)
+
+
+def _noted(old: Sequence[Measurement], new: Sequence[Measurement]) -> tuple[MeasurementNote, ...]:
+    """Notes and sources of measurements recorded on both sides that changed."""
+    then = {x.date: x for x in old}
+    return tuple(MeasurementNote(x.date, name, getattr(then[x.date], name), getattr(x, name))
+                 for x in new if x.date in then for name in ("note", "source")
+                 if getattr(then[x.date], name) != getattr(x, name))
 
 
 def _partners(old: Sequence[Partner], new: Sequence[Partner],
@@ -271,7 +338,8 @@ def _partners(old: Sequence[Partner], new: Sequence[Partner],
         was = before.get(p.id)
         if was is None:
             out.append(PartnerChange("joined", p.id, p.name, (), everyone))
-        elif changed := _fields(was, p, ("name", "sector", "lead", "signed", "reviewers")):
+        elif changed := _fields(was, p, ("name", "sector", "lead", "signed", "reviewers",
+                                         "networks")):
             out.append(PartnerChange("changed", p.id, p.name, changed, (p.id,)))
     out += [PartnerChange("left", p.id, p.name, (), everyone) for p in old if p.id not in after]
     return tuple(out)
@@ -290,11 +358,42 @@ def _outline(m: Charter) -> list[str]:
             f"with {', '.join(x.partners)})" for x in m.engagement.mechanisms]
 
 
+def _meeting_text(m: Meeting) -> str:
+    """'2026-03-10: Partnership board (face-to-face, hosted by solent-nhs-trust); attended by
+    wessex-etb, solent-nhs-trust; note: …'."""
+    host = f", hosted by {m.host}" if m.host else ""
+    note = f"; note: {m.note}" if m.note else ""
+    return (f"{m.date.isoformat()}: {m.mechanism} ({m.mode}{host}); "
+            f"attended by {', '.join(m.attended)}{note}")
+
+
+def _meetings(old: Sequence[Meeting], new: Sequence[Meeting],
+              everyone: tuple[str, ...]) -> tuple[ItemChange, ...]:
+    """Meetings of the log added, removed, or edited: the same date and mechanism on both
+    sides is the same meeting, so a meeting logged late is never read as another one edited."""
+    keys = sorted({(m.date, m.mechanism) for m in (*old, *new)})
+    out: list[ItemChange] = []
+    for key in keys:
+        was = [_meeting_text(m) for m in old if (m.date, m.mechanism) == key]
+        now = [_meeting_text(m) for m in new if (m.date, m.mechanism) == key]
+        out += [ItemChange("edited", a, b, everyone)
+                for a, b in zip(was, now, strict=False) if a != b]
+        out += [ItemChange("removed", a, None, everyone) for a in was[len(now):]]
+        out += [ItemChange("added", None, b, everyone) for b in now[len(was):]]
+    return tuple(out)
+
+
 def _without_lines(c: Charter) -> Charter:
     """The charter with the line numbers (where things are, not what they say) set to 0."""
     return replace(c, path="", partners=tuple(replace(p, line=0, column=0) for p in c.partners),
-                   pledges=tuple(replace(p, line=0) for p in c.pledges),
-                   metrics=tuple(replace(m, line=0) for m in c.metrics))
+                   pledges=tuple(replace(p, line=0, updates=tuple(replace(u, line=0)
+                                                                  for u in p.updates))
+                                 for p in c.pledges),
+                   metrics=tuple(replace(m, line=0) for m in c.metrics),
+                   meetings=tuple(replace(m, line=0) for m in c.meetings))
+
+
+_UPDATE_LABELS = {"added": "new update", "edited": "update edited", "removed": "update removed"}
 
 
 def entries(change: CharterChange) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -314,11 +413,14 @@ def entries(change: CharterChange) -> Iterator[tuple[str, tuple[str, ...]]]:
     for section, items in (("vision outcomes", change.outcomes), ("principles", change.principles),
                            ("rules of engagement", change.rules_of_engagement),
                            ("engagement mechanisms", change.mechanisms),
-                           ("engagement links", change.links)):
+                           ("engagement links", change.links),
+                           ("engagement log", change.meetings)):
         if items:
             yield section, items[0].signoff  # every item of a section is shared alike
     for pledge in change.pledges:
         parts = ([] if pledge.old_id is None else ["id"]) + [label(f.field) for f in pledge.fields]
+        parts += [_UPDATE_LABELS[k] for k in ("added", "edited", "removed")
+                  if any(u.kind == k for u in pledge.updates)]
         what = ", ".join(parts) if pledge.kind == "changed" else pledge.kind
         yield f"{pledge.id} {what}", pledge.signoff
     for m in change.metrics:
@@ -326,6 +428,8 @@ def entries(change: CharterChange) -> Iterator[tuple[str, tuple[str, ...]]]:
         parts += ["new measurement"] * bool(m.new_measurements)
         parts += ["measurement rewritten"] * bool(m.changed_measurements)
         parts += ["measurement removed"] * bool(m.removed_measurements and m.kind == "changed")
+        parts += [f"measurement {name}" for name in ("note", "source")
+                  if any(n.field == name for n in m.noted_measurements)]
         what = ", ".join(parts) if m.kind == "changed" else m.kind
         yield f"metric {m.id} {what}", m.signoff
 
@@ -384,7 +488,8 @@ def compare_charter(old: Charter | None, new: Charter | None) -> CharterChange:
         _items([" and ".join(x) for x in a.engagement.links],
                [" and ".join(x) for x in b.engagement.links], everyone),
         _partners(a.partners, b.partners, everyone), pledges,
-        _metrics(a.metrics, b.metrics, everyone))
+        _metrics(a.metrics, b.metrics, everyone),
+        meetings=_meetings(a.meetings, b.meetings, everyone))
     if (old is not None and new is not None and change.is_empty()
             and _without_lines(a) != _without_lines(b)):
         # Something no section names changed (the order of partners, pledges or metrics):

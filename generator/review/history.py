@@ -140,6 +140,25 @@ _PICTURES = str.maketrans({**{c: 0x2400 + c for c in range(0x20) if chr(c) not i
                            0x7F: 0x2421})
 
 
+def readable(value: str) -> str:
+    """A commit's subject or author with its control characters shown as their pictures."""
+    return value.translate(_PICTURES)
+
+
+def change_lines(change: CharterChange) -> list[str]:
+    """`diff`'s Markdown lines for one change; none for a new charter (its text is its page)."""
+    # `diff` marks removed words ~~so~~ for GitHub; the site's Markdown has no ~~, so
+    # they become <del>. Charter text never holds a bare `~` (inline escapes it).
+    return [_STRUCK.sub(r"<del>\1</del>", line) for line in
+            (charter_lines(change) if change.kind != "added" else [])]
+
+
+def kind_text(change: CharterChange) -> str | None:
+    """'Charter created.', 'Charter removed.' or 'File renamed from …' (Markdown); else None."""
+    return {"added": "Charter created.", "removed": "Charter removed.",
+            "renamed": f"File renamed from {inline(change.old_path)}."}.get(change.kind)
+
+
 def _unavailable(reason: str) -> History:
     return History(False, reason)
 
@@ -148,7 +167,9 @@ def collect(repo_root: Path, charters_dir: Path) -> History:
     """The history of every charter file in `charters_dir` (absolute or under `repo_root`)."""
     root = git.toplevel(repo_root)
     if root is None:
-        return _unavailable(f"{repo_root} is not in a git repository (or git is not installed)")
+        # Said on the published pages: the reason names no folder of the build machine.
+        return _unavailable("the charters folder is not in a git repository "
+                            "(or git is not installed)")
     try:
         if git.is_shallow(root):
             return _unavailable(SHALLOW)
@@ -249,14 +270,10 @@ def history_markdown(charter: Charter, history: History) -> str:
     else:
         out += ["Every change to this charter, newest first, from the commits that made it.", ""]
     for e in entries:
-        kind = {"added": "Charter created.", "removed": "Charter removed.",
-                "renamed": f"File renamed from {inline(e.change.old_path)}."}.get(e.change.kind)
-        by = f" by {inline(e.author.translate(_PICTURES))}" if e.author.strip() else ""
-        out += [f"## {e.date.isoformat()}: {inline(e.subject.translate(_PICTURES))}", "",
+        kind = kind_text(e.change)
+        by = f" by {inline(readable(e.author))}" if e.author.strip() else ""
+        out += [f"## {e.date.isoformat()}: {inline(readable(e.subject))}", "",
                 f"Commit {inline(e.commit)}{by}.{' ' + kind if kind else ''}", ""]
-        # `diff` marks removed words ~~so~~ for GitHub; the site's Markdown has no ~~, so
-        # they become <del>. Charter text never holds a bare `~` (inline escapes it).
-        lines = [_STRUCK.sub(r"<del>\1</del>", line) for line in
-                 (charter_lines(e.change) if e.change.kind != "added" else [])]
+        lines = change_lines(e.change)
         out += [*lines, ""] if lines else []
     return "\n".join(out)

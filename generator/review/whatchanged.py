@@ -1,0 +1,285 @@
+"""What changed across the site: the page `changes.md` and Atom feeds (RFC 4287), from git.
+
+Both read the History that `history.collect` builds: one entry per commit and charter, in the
+words of `charters diff`. The page and the feeds are bounded (the page: the 12 months to the
+build date; each: the latest LIMIT changes), so neither grows with the whole history; each
+charter's history page keeps every change.
+
+A feed is the same on every build of the same commits: `updated` is its newest entry's commit
+date (the build date when it has none), ids are `tag:` URIs made of the charter id and the
+commit, links are absolute when the site's address is known and relative to the feed if not.
+Charter text, subjects and names are data: every one is escaped as XML text, and the entries'
+HTML is made by Markdown from the same escaped lines as the site's pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from markdown import Markdown
+
+from generator.mdsafety import makeExtension, unsafe_html
+from generator.model import Charter, charters_of_partners
+from generator.review.history import Entry, History, change_lines, kind_text, readable
+from generator.text import inline
+
+PAGE = "changes.md"
+FEED = "changes.atom"  # the site's; each charter's and partner's sits in its own folder
+LIMIT = 100  # changes on the page and in each feed
+WINDOW = dt.timedelta(days=365)  # the page lists the 12 months to the build date
+# Stable across builds and sites' addresses; the date is when these ids were first minted.
+TAG = "tag:partnership-charters,2026:"
+GUIDE = "guide/calendars.md#what-changed"
+# `#123` in a subject names a pull request: GitHub's `Title (#123)` and `Merge pull request #123`.
+_PULL = re.compile(r"(?<![\w&])#([0-9]{1,9})\b")
+_MERGE_REQUEST = re.compile(r"(?<![\w&])!([0-9]{1,9})\b")
+# XML 1.0 allows no other character: controls become their pictures, the rest U+FFFD.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's changes to one charter, with the charter's id."""
+
+    charter: str
+    entry: Entry
+
+
+def recent(history: History, charter_ids: Iterable[str] | None = None,
+           since: dt.date | None = None, limit: int = LIMIT) -> tuple[list[Change], int]:
+    """The latest changes (newest first) to the charters named (None: every one), at most
+    `limit` of them, and how many there are in all; only those on or after `since` if given."""
+    if not history.available:
+        return [], 0
+    ids = sorted(history.entries) if charter_ids is None else sorted(set(charter_ids))
+    found = [(-_moment(e), cid, i, e) for cid in ids
+             for i, e in enumerate(history.entries.get(cid, ()))
+             if since is None or e.date >= since]
+    found.sort(key=lambda item: item[:3])  # the newest moment first; git's order breaks ties
+    return [Change(cid, e) for _, cid, _, e in found[:limit]], len(found)
+
+
+def _moment(entry: Entry) -> float:
+    return dt.datetime.fromisoformat(entry.timestamp).timestamp()
+
+
+def pull_request(subject: str, repo_url: str | None) -> tuple[str, str] | None:
+    """The pull request a commit subject names, as (words, address), when the repository is
+    known: GitHub's `#123` (the last one named), GitLab's `!123`."""
+    base = _repository(repo_url)
+    if base is None:
+        return None
+    if "gitlab" in (urlsplit(base).hostname or ""):
+        found = _MERGE_REQUEST.findall(subject)
+        return (f"merge request !{found[-1]}", f"{base}/-/merge_requests/{found[-1]}") \
+            if found else None
+    found = _PULL.findall(subject)
+    return (f"pull request #{found[-1]}", f"{base}/pull/{found[-1]}") if found else None
+
+
+def repository(repo_url: str | None, edit_uri: str | None) -> str | None:
+    """The repository's web address: mkdocs.yml's `repo_url`, else read from a full `edit_uri`
+    (`https://host/org/repo/edit/main/docs/`), which mkdocs.yml suggests instead of a
+    `repo_url` so that Material does not call GitHub's API from readers' browsers."""
+    if repo_url:
+        return repo_url
+    found = re.match(r"(https?://[^?#]+?)/(?:-/edit|edit|_edit)/", edit_uri or "")
+    return found[1] if found else None
+
+
+def _repository(repo_url: str | None) -> str | None:
+    # mkdocs.yml's repo_url, used only if it is a plain web address that a Markdown link and an
+    # XML attribute carry as it is.
+    if not repo_url or not re.fullmatch(r"https?://[^\s()<>\"'&\\]+", repo_url):
+        return None
+    return repo_url.rstrip("/")
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def changes_markdown(history: History, charters: Sequence[Charter], today: dt.date, *,
+                     repo_url: str | None = None, limit: int = LIMIT) -> str:
+    """The page `changes.md`: the charters' changes in the 12 months to `today`, newest first."""
+    out = ["# What changed", ""]
+    if not history.available:
+        return "\n".join([*out, f"History is unavailable because {inline(history.reason)}.", ""])
+    since = today - WINDOW
+    shown, total = recent(history, since=since, limit=limit)
+    feeds = (f"[Follow these changes (Atom feed)]({FEED}){{ .md-button }}\n\n"
+             "Each charter's page and each partner's page has a feed of its own "
+             f"([how to follow a feed]({GUIDE})).")
+    if not shown:
+        out += [f"No committed change to the charters between {since} and {today}.", "",
+                feeds, ""]
+        return "\n".join(out)
+    which = (f"The latest {len(shown)} of the {total} changes" if total > len(shown)
+             else "Every change")
+    out += [f"{which} to the charters between {since} and {today}, newest first, from the "
+            "commits that made them. Each charter's history page, behind the History button "
+            "on its page, has every change since it began: see [the charters](charters/index.md).",
+            "", feeds, ""]
+    pages = {c.id: c for c in charters}
+    for change in shown:
+        e = change.entry
+        out += [f"## {e.date.isoformat()}: {inline(readable(e.subject))}", "",
+                *_body(change, pages, repo_url, _page_link)]
+    return "\n".join(out)
+
+
+def _page_link(path: str) -> str:
+    return path  # the page sits at the site's root, where site paths are relative ones
+
+
+def _body(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
+          link: Callable[[str], str]) -> list[str]:
+    """One change in Markdown: which charter, which commit, by whom, what changed, links."""
+    e, cid = change.entry, change.charter
+    charter = pages.get(cid)
+    title = inline(charter.title if charter is not None else e.change.title)
+    facts = [f"[{title}]({link(f'charters/{cid}/index.md')})" if charter is not None
+             else f"{title} (no longer on the site)"]
+    by = f" by {inline(readable(e.author))}" if e.author.strip() else ""
+    facts.append(f"commit {inline(e.commit)}{by}")
+    pull = pull_request(e.subject, repo_url)
+    if pull is not None:
+        facts.append(f"[{pull[0]}]({pull[1]})")
+    if charter is not None:
+        facts.append(f"[its history]({link(f'charters/{cid}/history.md')})")
+    out = [" · ".join(facts), ""]
+    kind = kind_text(e.change)
+    out += [kind, ""] if kind else []
+    lines = change_lines(e.change)
+    out += [*lines, ""] if lines else []
+    targets = _targets(change, charter)
+    if targets:
+        out += ["See " + ", ".join(f"[{inline(words)}]({link(path)})" for words, path in targets)
+                + ".", ""]
+    return out
+
+
+def _targets(change: Change, charter: Charter | None) -> list[tuple[str, str]]:
+    """(words, site path) of each pledge and metric the change touched that the charter's page
+    still shows, where its anchor is; none for a new charter, whose page is all new."""
+    if charter is None or change.entry.change.kind == "added":
+        return []
+    pledges = {p.id for p in charter.pledges}
+    metrics = {m.id for m in charter.metrics}
+    base = f"charters/{charter.id}/index.md#"
+    return ([(f"pledge {p.id}", base + p.id) for p in change.entry.change.pledges
+             if p.kind != "removed" and p.id in pledges]
+            + [(f"metric {charter.metric(m.id).name}", f"{base}metric-{m.id}")
+               for m in change.entry.change.metrics if m.kind != "removed" and m.id in metrics])
+
+
+# --- the feeds --------------------------------------------------------------------------------
+
+def atom_plan(history: History, charters: Sequence[Charter], today: dt.date, *,
+              site_url: str | None = None, repo_url: str | None = None
+              ) -> dict[str, Callable[[], bytes]]:
+    """Every Atom feed's path with the call that makes it: the site's, each charter's and each
+    partner's (the changes to the charters it is in)."""
+    pages = {c.id: c for c in charters}
+    made: dict[tuple[str, str, int], str] = {}  # an entry's XML, shared by the feeds it is in
+    feed = functools.partial(_feed, history, pages, today, site_url, repo_url, made)
+    plan: dict[str, Callable[[], bytes]] = {
+        FEED: functools.partial(feed, None, FEED, "changes.md",
+                                "Partnership charters: what changed")}
+    for c in charters:
+        plan[f"charters/{c.id}/{FEED}"] = functools.partial(
+            feed, [c.id], f"charters/{c.id}/{FEED}", f"charters/{c.id}/history.md",
+            f"{c.title}: what changed")
+    for pid, theirs in sorted(charters_of_partners(charters).items()):
+        plan[f"partners/{pid}/{FEED}"] = functools.partial(
+            feed, [c.id for c in theirs], f"partners/{pid}/{FEED}", f"partners/{pid}/index.md",
+            f"{theirs[0].partner(pid).name}: what changed in its charters")
+    return plan
+
+
+def _feed(history: History, pages: Mapping[str, Charter], today: dt.date, site_url: str | None,
+          repo_url: str | None, made: dict[tuple[str, str, int], str],
+          charter_ids: Sequence[str] | None, path: str, page: str, title: str) -> bytes:
+    depth = path.count("/")
+    link = functools.partial(_url, site_url, depth)
+    shown, _ = recent(history, charter_ids)
+    updated = shown[0].entry.timestamp if shown else f"{today.isoformat()}T00:00:00Z"
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<feed xmlns="http://www.w3.org/2005/Atom">',
+           f"  <id>{TAG}{_text(path)}</id>",
+           f"  <title>{_text(title)}</title>",
+           f"  <updated>{updated}</updated>",
+           f'  <link rel="self" type="application/atom+xml" href="{_text(link(path))}"/>',
+           f'  <link rel="alternate" type="text/html" href="{_text(link(page))}"/>',
+           "  <generator>Partnership Charters</generator>"]
+    for change in shown:
+        key = (change.charter, change.entry.commit, depth)
+        if key not in made:
+            made[key] = _entry(change, pages, repo_url, link)
+        out.append(made[key])
+    out.append("</feed>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _url(site_url: str | None, depth: int, path: str) -> str:
+    """A site path (`charters/x/index.md#P-1`) as the address a feed reader opens: from the
+    site's address when known, else relative to the feed's folder."""
+    path, _, anchor = path.partition("#")
+    if path.endswith("index.md"):
+        path = path.removesuffix("index.md")
+    elif path.endswith(".md"):
+        path = path.removesuffix(".md") + ".html"
+    path += f"#{anchor}" if anchor else ""
+    base = site_url.rstrip("/") + "/" if site_url else "../" * depth
+    return base + path
+
+
+def _entry(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
+           link: Callable[[str], str]) -> str:
+    e, cid = change.entry, change.charter
+    charter = pages.get(cid)
+    name = charter.title if charter is not None else e.change.title
+    home = link(f"charters/{cid}/history.md" if charter is not None else PAGE)
+    links = [f'    <link rel="alternate" type="text/html" href="{_text(home)}"/>']
+    links += [f'    <link rel="related" type="text/html" title="{_text(words)}" '
+              f'href="{_text(link(path))}"/>' for words, path in _targets(change, charter)]
+    pull = pull_request(e.subject, repo_url)
+    if pull is not None:
+        links.append(f'    <link rel="related" type="text/html" title="{_text(pull[0])}" '
+                     f'href="{_text(pull[1])}"/>')
+    html = _html("\n".join(_body(change, pages, repo_url, link)))
+    return "\n".join([
+        "  <entry>",
+        f"    <id>{TAG}{_text(cid)}/{_text(e.commit)}</id>",
+        f"    <title>{_text(f'{name}: {readable(e.subject)}')}</title>",
+        f"    <updated>{e.timestamp}</updated>",
+        f"    <author><name>{_text(readable(e.author).strip() or 'unknown')}</name></author>",
+        f'    <category term="{_text(cid)}" label="{_text(name)}"/>',
+        *links,
+        f'    <content type="html">{_text(html)}</content>',
+        "  </entry>"])
+
+
+@functools.cache
+def _markdown() -> Markdown:
+    return Markdown(extensions=[makeExtension()])
+
+
+def _html(markdown: str) -> str:
+    # The same escaped lines as the page, converted as MkDocs would with the same last line of
+    # defence; MkDocs never sees a feed, so its links are addresses already (`_url`).
+    html = _markdown().reset().convert(markdown)
+    found = unsafe_html(html)
+    if found:  # fail closed, as the plugin does on a page: charter text cannot do this
+        raise ValueError(f"a feed entry would hold live markup: {'; '.join(found)}")
+    return html
+
+
+def _text(value: str) -> str:
+    """Text or an attribute value in XML: escaped, with no character XML forbids."""
+    value = _NOT_XML.sub("\ufffd", readable(value))  # controls are pictures already
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
