@@ -231,7 +231,9 @@ def parser() -> argparse.ArgumentParser:
                                       "with fewer respondents than THRESHOLD (exit 1).")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="response files")
     p.add_argument("--charter", required=True, metavar="ID", help="the charter they answer")
-    p.add_argument("--round", required=True, metavar="ROUND", help="the round, like 2026-Q4")
+    p.add_argument("--round", metavar="ROUND",
+                   help="the round, like 2026-autumn (default: the charter's round open today, "
+                        "as the page suggests it; without rounds, this quarter, like 2026-Q4)")
     p.add_argument("--threshold", type=_threshold, default=3, metavar="N",
                    help="fewest people behind any count (default: 3)")
     p.add_argument("--charters", type=Path, default=DEFAULT_DIR, help="the charters folder")

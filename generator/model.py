@@ -253,6 +253,16 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class AssessmentRound:
+    """A self-assessment round the charter declares: answers from `opens` on count in it."""
+
+    id: str
+    opens: dt.date
+    closes: dt.date | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Charter:
     id: str
     path: str
@@ -271,6 +281,8 @@ class Charter:
     engagement: Engagement = Engagement()
     assessments: tuple[Assessment, ...] = ()
     meetings: tuple[Meeting, ...] = ()  # oldest first
+    rounds: tuple[AssessmentRound, ...] = ()  # self-assessment rounds, oldest first
+    secretariat: str | None = None  # e-mail address self-assessment answers are sent to
 
     def mechanism(self, name: str) -> Mechanism:
         return next(m for m in self.engagement.mechanisms if m.name == name)
@@ -390,6 +402,9 @@ def build(data: dict[str, Any], charter_id: str, path: str) -> Charter:
                        a.get("title"))
             for a in data.get("assessments", ())
         ),
+        rounds=tuple(AssessmentRound(r["id"], r["opens"], r.get("closes"), r["_line"])
+                     for r in data.get("self_assessment", {}).get("rounds", ())),
+        secretariat=data.get("self_assessment", {}).get("secretariat"),
     )
 
 

@@ -2,9 +2,10 @@
 
 Every field, its type, whether it is required, its allowed values and what it holds come from
 `spec.CHARTER`; the pledge statuses from `spec.STATUS_MEANINGS`; the self-assessment response
-file from `selfassess.responses.RESPONSE`. `tests/test_reference.py` fails when the page in
-docs/ is not what this module writes (`pytest tests/test_reference.py --update-golden`
-rewrites it), so the page cannot drift from what the validator accepts.
+file from `selfassess.responses.RESPONSE`; the merged round as `selfassess.merge` writes it.
+`tests/test_reference.py` fails when the page in docs/ is not what this module writes
+(`pytest tests/test_reference.py --update-golden` rewrites it), so the page cannot drift from
+what the validator accepts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _PATTERNS = {
     s.ID_PATTERN: "lowercase letters, digits and single hyphens",
     s.PLEDGE_ID_PATTERN: "letters and digits, with single `-`, `_` or `.` between them",
     ROUND_PATTERN: "letters and digits, with single `-`, `_` or `.` between them",
+    s.EMAIL_PATTERN: "an e-mail address",
     s.REVIEWER_PATTERN: "a git-host handle `@name`, a team `@org/team`, or an e-mail address",
 }
 _REFS = {
@@ -54,6 +56,7 @@ def reference_markdown() -> str:
         parts.append(_section(title, anchor, mapping))
     parts.append(_statuses())
     parts.append(_responses())
+    parts.append(_merged())
     return "\n".join(parts)
 
 
@@ -156,12 +159,53 @@ def _responses() -> str:
                     f"{_allowed(field.spec)} | {_cell(field.doc)} |")
     ratings = ", ".join(f"{i} ({word})" for i, word in enumerate(RATINGS, start=1))
     return ("## A self-assessment response file { #field-response }\n\n"
-            "The self-assessment page exports one person's answers as a small YAML file, "
-            "committed as `charters/<id>/assessments/<date>-<who>.yaml`. The site shows only "
-            "the partnership's combined figures, never one response.\n\n"
+            "The self-assessment page exports one person's answers as a small YAML file. The "
+            "respondent sends it to the partnership's secretariat (by e-mail: the page writes "
+            "the e-mail too); nobody commits it. The secretariat merges a round's files with "
+            "`charters assess merge` into [a merged round](#merged-round), the only file the "
+            "repository keeps (see [Self-assessment](self-assessment.md)).\n\n"
             + "\n".join(rows) + "\n\n"
             f"Ratings: {ratings}; the words may be written instead of the numbers, with "
-            "hyphens for spaces (`not-yet`).\n\n"
-            "```yaml\nchecklist: partner-leader\nrespondent: solent-nhs-trust\n"
-            "date: 2026-11-20\nround: 2026-Q4\nanswers:\n  convene-1: 3\n  convene-2: partly\n"
-            "```\n")
+            "hyphens for spaces (`not-yet`). Without `round`, a response counts in the "
+            "charter's round that last opened on or before its `date` (see "
+            "[`self_assessment`](#field-self_assessment)), else in the date's quarter.\n\n"
+            "```yaml\nchecklist: partner-leader\npartner: solent-nhs-trust\n"
+            "role: Board member\ndate: 2026-11-20\nanswers:\n  convene-1: 3\n"
+            "  convene-2: partly\n```\n")
+
+
+# The keys of a merged round, in the order `charters assess merge` writes them.
+_MERGED = (
+    ("merged", "The round, like `2026-autumn`: also the file's name."),
+    ("charter", "The charter's id."),
+    ("threshold", "The fewest people behind any count in the file."),
+    ("checklists[]", "One entry per checklist answered; the partner leader checklist has one "
+                     "for self-ratings (`raters: self`) and one for ratings of colleagues "
+                     "(`raters: others`, 360-degree feedback, pooled over every leader rated)."),
+    ("checklists[].date", "The latest answer's date, which orders the rounds."),
+    ("checklists[].respondents", "How many people answered."),
+    ("checklists[].pillars", "Per pillar, `rated`: the people who rated any of its statements, "
+                             "and `counted`: the people behind its counts."),
+    ("checklists[].statements", "Per statement at least `threshold` people rated, how many gave "
+                                "each rating: `[not yet, partly, mostly, fully]`."),
+    ("checklists[].left-out", "Statements rated by fewer people: listed, with no counts."),
+    ("checklists[].partners, .roles", "Per partner or role group of at least `threshold` "
+                                      "people, where nobody can be told apart by subtraction: "
+                                      "`respondents` and `statements`, as above."),
+)
+
+
+def _merged() -> str:
+    rows = ["| Key | What it holds |", "| --- | --- |"]
+    rows += [f"| `{key}` | {_cell(doc)} |" for key, doc in _MERGED]
+    return ("## A merged round { #merged-round }\n\n"
+            "`charters assess merge FILES... --charter ID` writes "
+            "`charters/<id>/assessments/<round>.yaml` from the response files of one round, "
+            "and the site reads it. It names nobody and keeps no per-person record and no free "
+            "text: only how many people gave each rating. Do not edit it: merge the files "
+            "again (the same files in any order give the same bytes).\n\n"
+            + "\n".join(rows) + "\n\n"
+            "Response files committed one by one under `charters/<id>/assessments/` (the older "
+            "route, with `respondent:`) are still read and counted, but `charters validate` "
+            "warns that anyone with the repository can read them and names the `charters "
+            "assess merge` command that replaces them. Merge them, then delete them.\n")

@@ -15,6 +15,10 @@ PLEDGE_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$"
 # A git-host handle (@user), a team (@org/team), or an e-mail address: what CODEOWNERS takes.
 REVIEWER_PATTERN = (r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?"
                     r"|[^@\s]+@[^@\s]+\.[^@\s]+)$")
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# A self-assessment round (2026-autumn, 2026-Q4): the name of its merged file. The same words as
+# PLEDGE_ID_PATTERN, spelled apart so that a bad round is not reported as a bad pledge id.
+ROUND_PATTERN = r"^[0-9A-Za-z]+(?:[-_.][0-9A-Za-z]+)*$"
 
 # Names Windows keeps for devices, with or without an extension: an id becomes a file or folder
 # name (charters/ID.yaml, partners/ID/), which a Windows checkout or an IIS host cannot hold.
@@ -175,6 +179,23 @@ ASSESSMENT = Map({
     }), min=1), "Pillars and their statements.", required=True),
 })
 
+# How the charter collects self-assessment answers (generator.selfassess): where respondents
+# send them, and the rounds they are counted in. An answer belongs to the round that last opened
+# on or before its date (the first round, before any has opened); without rounds, to its quarter.
+SELF_ASSESSMENT = Map({
+    "secretariat": Field(Text(pattern=EMAIL_PATTERN, example="partnership-office@example.org"),
+                         "E-mail address respondents send their answers to; the page then "
+                         "offers an e-mail ready to send."),
+    "rounds": Field(Seq(Map({
+        "id": Field(Text(pattern=ROUND_PATTERN, example="2026-autumn"),
+                    "Name of the round, unique in the charter: its merged file's name.",
+                    required=True),
+        "opens": Field(Date(), "First day of the round.", required=True),
+        "closes": Field(Date(), "Last day answers are asked for (shown on the page); answers "
+                                "after it still count in this round until the next opens."),
+    }, keep_line=True), min=1), "Self-assessment rounds, oldest first, not overlapping."),
+})
+
 # A dated note on a pledge. A change of status or due date is recorded here as well as on the
 # pledge itself, so the pledge always reads as it stands and the original due date is kept.
 UPDATE = Map({
@@ -274,6 +295,8 @@ CHARTER = Map({
     }, keep_line=True)), "The engagement log: meetings and visits that took place."),
     "assessments": Field(Seq(ASSESSMENT), "Statements or whole checklists this charter adds "
                                           "to its self-assessment."),
+    "self_assessment": Field(SELF_ASSESSMENT, "How self-assessment answers are collected: the "
+                                              "rounds and where to send them."),
 })
 
 

@@ -362,6 +362,7 @@ def check_order(walker: Walker, root: yaml.Node, data: dict[str, Any]) -> None:
                                   "oldest first, one per date")
     for i, pledge in enumerate(data.get("pledges", [])):
         _check_updates(walker, root, i, pledge)
+    _check_rounds(walker, root, data.get("self_assessment", {}).get("rounds", []))
     for i, link in enumerate(data.get("engagement", {}).get("links", [])):
         if len(link) == 2 and link[0] == link[1]:
             node = _node_at(root, ("engagement", "links", i))
@@ -413,6 +414,35 @@ def _check_updates(walker: Walker, root: yaml.Node, i: int, pledge: dict[str, An
         report(last_due[0], "due",
                f"the last due date update sets {last_due[1]} but the pledge's due is "
                f"{pledge.get('due', 'not given')}; make them agree")
+
+
+def _check_rounds(walker: Walker, root: yaml.Node, rounds: list[dict[str, Any]]) -> None:
+    """Self-assessment rounds: unique ids, oldest first, each closing before the next opens,
+    so that every answer's date falls in one round."""
+    here: Path = ("self_assessment", "rounds")
+
+    def report(j: int, key: str, message: str) -> None:
+        node = _node_at(root, (*here, j, key)) or _node_at(root, (*here, j))
+        if node is not None:
+            walker.report(node, (*here, j, key), message)
+
+    first: dict[str, int] = {}
+    for j, r in enumerate(rounds):
+        if "id" in r:
+            if r["id"] in first:
+                report(j, "id", f"duplicate round id '{r['id']}' (first on line {first[r['id']]})")
+            else:
+                first[r["id"]] = r["_line"]
+        if "opens" in r and "closes" in r and r["closes"] < r["opens"]:
+            report(j, "closes", f"{r['closes']} is before the round opens ({r['opens']})")
+        before = rounds[j - 1] if j else {}
+        if "opens" in r and "opens" in before:
+            if r["opens"] <= before["opens"]:
+                report(j, "opens", f"{r['opens']} is not after the round above opens "
+                                   f"({before['opens']}); list rounds oldest first")
+            elif "closes" in before and r["opens"] <= before["closes"]:
+                report(j, "opens", f"{r['opens']} is before the round above closes "
+                                   f"({before['closes']}); rounds may not overlap")
 
 
 def stale_pledges(charters: Iterable[Any], today: dt.date, days: int = 90) -> list[Problem]:

@@ -301,3 +301,87 @@ def test_a_merged_file_edited_out_of_shape_is_reported_not_guessed(project: Path
     assert [p.message for p in problems] == [
         "not a merged round as `charters assess merge` writes it (expected four counts, found "
         "[2, 1]); merge the response files again instead of editing this file"]
+
+
+def nested_groups(project: Path) -> list[Path]:
+    """Three board members from lead-partner, a fourth board member from no partner, and three
+    people who gave neither: 'board member' minus lead-partner would be the fourth's answers."""
+    inbox = project / "nested"
+    inbox.mkdir()
+    people = [("lead-partner", "Board member", 1), ("lead-partner", "Board member", 2),
+              ("lead-partner", "Board member", 2), ("", "Board member", 4),
+              ("", "", 3), ("", "", 3), ("", "", 1)]
+    for i, (partner, role, rating) in enumerate(people):
+        head = ["checklist: health-check", "date: 2026-11-02"]
+        head += [f"partner: {partner}"] if partner else []
+        head += [f"role: {role}"] if role else []
+        (inbox / f"{i}.yaml").write_text("\n".join([*head, "answers:", f"  vision-1: {rating}",
+                                                    ""]), encoding="utf-8")
+    return sorted(inbox.iterdir())
+
+
+def test_a_partner_group_and_a_role_group_never_differ_by_fewer_than_the_threshold(
+        project: Path) -> None:
+    item = yaml.safe_load(merged(project, nested_groups(project)))["checklists"][0]
+    # Each kind alone is safe: lead-partner (3) leaves 4 outside, 'board member' (4) leaves 3.
+    assert item["partners"]["lead-partner"]["statements"] == {"vision-1": [1, 2, 0, 0]}
+    # But board members minus lead-partner's would be the fourth board member's rating, so the
+    # role group keeps its size and loses the statement.
+    assert item["roles"]["board member"] == {"respondents": 4, "statements": {}}
+    # Whatever is published, every difference of two counts is at least three people's.
+    counts = [item["statements"]["vision-1"],
+              *(g["statements"]["vision-1"] for kind in ("partners", "roles")
+                for g in item.get(kind, {}).values() if "vision-1" in g["statements"])]
+    for a, b in itertools.combinations(counts, 2):
+        if all(x >= y for x, y in zip(a, b, strict=True)):
+            assert sum(a) - sum(b) in (0, *range(3, 100)), (a, b)
+
+
+def test_merging_a_round_again_with_fewer_new_answers_than_the_threshold_is_refused(
+        project: Path) -> None:
+    path = project / "charters" / CHARTER / "assessments" / "2026-Q4.yaml"
+    first = merged(project, files(project))
+    late = project / "inbox" / "late-0.yaml"
+    late.write_text(response_text("lead-partner", "", {"vision-1": 4}), encoding="utf-8")
+    # git keeps the first file: the new counts minus the old would be the late answer.
+    with pytest.raises(ChartersError, match=re.escape(
+            "round 2026-Q4: merging again changes the counts of 'vision-1' (health-check) by 1 "
+            "person, fewer than the threshold 3")):
+        run_merge(files(project), project / "charters", CHARTER, "2026-Q4", 3)
+    assert path.read_bytes() == first
+    for i in (1, 2):
+        (project / "inbox" / f"late-{i}.yaml").write_text(
+            response_text("lead-partner", "", {"vision-1": 4}), encoding="utf-8")
+    grown = yaml.safe_load(merged(project, files(project)))["checklists"][0]
+    assert grown["respondents"] == 9
+
+
+def test_a_group_in_a_new_merge_never_differs_from_an_old_count_by_fewer_than_the_threshold(
+        project: Path) -> None:
+    """Three board members answered first; four more came, one of them a board member. Each
+    file alone is safe, but the new 'board member' minus the old would be the late one's."""
+    inbox = project / "inbox"
+    for f in files(project):
+        f.unlink()
+
+    def answer(name: str, partner: str, role: str, rating: int) -> None:
+        text = response_text(partner, role, {"vision-1": rating})
+        (inbox / f"{name}.yaml").write_text(text if partner else text.replace(
+            "partner: \n", ""), encoding="utf-8")
+
+    for i, rating in enumerate((2, 3, 4)):
+        answer(f"first-{i}", "", "Board member", rating)
+    before = yaml.safe_load(merged(project, files(project)))["checklists"][0]
+    assert before["roles"]["board member"]["statements"] == {"vision-1": [0, 1, 1, 1]}
+    for i in range(3):
+        answer(f"late-{i}", "lead-partner", "", 1)
+    answer("late-3", "", "Board member", 4)
+    item = yaml.safe_load(merged(project, files(project)))["checklists"][0]
+    assert item["statements"] == {"vision-1": [3, 1, 1, 2]}  # four more people: shown
+    assert item["partners"]["lead-partner"]["statements"] == {"vision-1": [3, 0, 0, 0]}
+    # [0, 1, 1, 2] now against [0, 1, 1, 1] before: shown in size only.
+    assert item["roles"]["board member"] == {"respondents": 4, "statements": {}}
+    # The same answers merged afresh (no file before) would have shown it.
+    (project / "charters" / CHARTER / "assessments" / "2026-Q4.yaml").unlink()
+    fresh = yaml.safe_load(merged(project, files(project)))["checklists"][0]
+    assert fresh["roles"]["board member"]["statements"] == {"vision-1": [0, 1, 1, 2]}

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from generator.selfassess.merge import merge
-from generator.selfassess.responses import default_round, parse_response
+from generator.selfassess.responses import parse_response, round_on
 from generator.source import read_all
 
 pytestmark = pytest.mark.browser
@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CHARTER = "wessex-healthcare-education"
 # Pages are files, not folders (use_directory_urls: false), so the site also opens from disk.
 PAGE = f"charters/{CHARTER}/self-assessment.html"
-ROLES = ("Board chair", "Partnership director")  # respondents in the example responses
+ROLES = ("Board chair", "Partnership director")  # respondents before the rounds were merged
 SUBJECT = "jo-bloggs-lead"  # the leader rated in 360-degree responses
+SECRETARIAT = "partnership-office@wessex-etb.example"
+TODAY = dt.datetime(2026, 11, 26, 12, 0)  # the browser's clock in the answering test
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -53,6 +55,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", out)
     for name in ("theme", "docs", "charters"):
         shutil.copytree(ROOT / name, out / name)
+    charter = out / "charters" / f"{CHARTER}.yaml"
+    # The example declares the rounds its merged files are named after, and a secretariat.
+    assert f"secretariat: {SECRETARIAT}" in charter.read_text(encoding="utf-8")
     # 360-degree responses about one leader, committed as they should not be: the site still
     # shows only ratings pooled over leaders, never whom they rate.
     for i, partner in enumerate(["wessex-etb", "solent-nhs-trust", "dorset-council"]):
@@ -119,9 +124,15 @@ def tab_to(pg, name: str) -> None:
     raise AssertionError(f"Tab never reached the radio group {name}")
 
 
+def export(pg) -> str:
+    pg.locator('button[data-action="export"]').click()
+    return pg.locator("#sa-export").input_value()
+
+
 def test_answering_with_the_keyboard_persists_exports_and_changes_the_aggregate(
         page, server, project):
     url = server + PAGE
+    page.clock.set_fixed_time(TODAY)
     page.goto(url)
     assert page.locator(".sa-nojs").is_hidden()
     assert score(page, "convene") == "Convene: 0 of 5 answered"
@@ -143,66 +154,64 @@ def test_answering_with_the_keyboard_persists_exports_and_changes_the_aggregate(
     assert page.locator("#sa-partner-leader-convene-2-4").is_checked()
     assert score(page, "convene").startswith("Convene: 5 of 5 answered")
 
-    # The round box suggests the round an empty box means: the quarter of today.
-    suggested = default_round(dt.date.today())
-    assert page.locator("#sa-round").get_attribute("placeholder") == suggested
-    hint = page.locator("#sa-round-hint").inner_text()
-    assert hint == f"Leave empty for this quarter, {suggested}."
-
+    # One partner leader response, its round box left empty, exported with the keyboard.
     page.select_option("#sa-partner", "dorset-county-hospital")
-    page.fill("#sa-round", suggested)
     page.locator('button[data-action="export"]').focus()
     page.keyboard.press("Enter")
     exported = page.locator("#sa-export").input_value()
     assert exported.startswith("checklist: partner-leader\npartner: dorset-county-hospital\n")
+    assert "round:" not in exported
     with page.expect_download() as info:
         page.locator('button[data-action="download"]').click()
     name = info.value.suggested_filename
-    assert name.endswith("-partner-leader-dorset-county-hospital.yaml")
+    assert name == "2026-11-26-partner-leader-dorset-county-hospital.yaml"
 
     # Switching checklist clears the box: the other checklist's file is never left to copy.
     page.select_option("#sa-checklist", "health-check")
     assert page.locator("#sa-export").input_value() == ""
+    assert page.locator("#sa-email-text").input_value() == ""
     assert page.locator("#sa-subject").is_hidden()
-    page.fill("#sa-round", "")
+    # A health check response, with the round the box suggests typed in.
+    suggested = page.locator("#sa-round").get_attribute("placeholder")
     for i in range(1, 5):
         page.locator(f"#sa-health-check-vision-{i}-3").check()
-    page.locator('button[data-action="export"]').click()
-    health = page.locator("#sa-export").input_value()
+    page.fill("#sa-round", suggested)
+    health = export(page)
     assert health.startswith("checklist: health-check\npartner: dorset-county-hospital\n")
-    assert "round:" not in health
+    assert f'round: "{suggested}"' in health
     with page.expect_download() as info:
         page.locator('button[data-action="download"]').click()
     health_name = info.value.suggested_filename
-    assert health_name.endswith("-health-check-dorset-county-hospital.yaml")
-    assert health_name != name
+    assert health_name == "2026-11-26-health-check-dorset-county-hospital.yaml"
 
+    # Both files are valid (the browser's renamed copy too) and merge into one round.
     charters, _ = read_all([project / "charters" / f"{CHARTER}.yaml"])
+    charter = charters[0]
+    assert suggested == round_on(charter, TODAY.date()) == "2026-autumn"
     target = project / "charters" / CHARTER / "assessments" / name
-    response, problems = parse_response(exported.encode(), str(target), charters[0])
+    response, problems = parse_response(exported.encode(), str(target), charter)
     assert problems == []
     assert response is not None
     assert dict(response.answers)["convene-2"] == 4
-    # A browser's renamed copy is accepted, and both files land in one round.
     other, problems = parse_response(health.encode(), health_name.replace(".yaml", " (1).yaml"),
-                                     charters[0])
+                                     charter)
     assert problems == []
     assert other is not None
     assert response.round == other.round == suggested
-    merged = yaml.safe_load(merge(charters[0], [response, other], suggested, threshold=1))
+    merged = yaml.safe_load(merge(charter, [response, other], suggested, threshold=1))
     assert merged["merged"] == suggested
     assert [c["checklist"] for c in merged["checklists"]] == ["partner-leader", "health-check"]
 
-    table = page.locator("table").filter(has_text="Bring the group together").first
-    before = table.inner_text()
-    assert "needs 1 more response" in page.content()
-    # The example responses are in 2026-Q4; run in a later quarter, the export joins them.
-    target.write_text(exported.replace(f'round: "{suggested}"', 'round: "2026-Q4"'))
+    # Three leaders answer alike (the older route: response files in the folder, still read):
+    # the pillar's figures show once three people back them.
+    assert "No round merged yet." in page.content()
+    for i in range(3):
+        target.with_name(f"2026-11-26-leader-{i}.yaml").write_text(exported)
     build(project)
     page.goto(url)
-    aggregate = table.inner_text()
-    assert aggregate != before
-    row = next(r for r in aggregate.splitlines() if r.startswith("Bring the group together"))
+    table = page.locator("table").filter(has_text="Bring the group together").first
+    row = next(r for r in table.inner_text().splitlines()
+               if r.startswith("Bring the group together"))
     cells = row.split("\t")
     assert cells[1] == "3"  # three respondents now back the pillar, so its figures show
     assert sum(int(c) for c in cells[2:6]) == 15
@@ -213,6 +222,79 @@ def test_answering_with_the_keyboard_persists_exports_and_changes_the_aggregate(
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.locator("#what-the-partnership-says").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/self-assessment-dark.png")
+
+
+def test_the_round_box_and_the_file_agree_on_the_round_on_any_day(page, server, project):
+    """The script's rule and generator.selfassess.responses.round_on agree: before the first
+    round, inside each, between them, and after the last."""
+    charters, _ = read_all([project / "charters" / f"{CHARTER}.yaml"])
+    for day in ("2026-01-15", "2026-04-01", "2026-07-31", "2026-09-01", "2027-02-01"):
+        page.clock.set_fixed_time(dt.datetime.fromisoformat(f"{day}T10:00"))
+        page.goto(server + PAGE)
+        expected = round_on(charters[0], dt.date.fromisoformat(day))
+        assert page.locator("#sa-round").get_attribute("placeholder") == expected, day
+        assert page.locator("#sa-round-hint").inner_text() == \
+            f"Leave empty for the current round, {expected}.", day
+        page.select_option("#sa-checklist", "health-check")
+        page.locator("#sa-health-check-vision-1-2").check()
+        response, problems = parse_response(export(page).encode(), "x/a.yaml", charters[0])
+        assert problems == []
+        assert response is not None
+        assert response.round == expected, day
+    # A charter that declares no rounds: the quarter of the day.
+    page.clock.set_fixed_time(dt.datetime(2026, 9, 30, 23, 0))
+    page.goto(server + "charters/riverside-food-poverty/self-assessment.html")
+    assert page.locator("#sa-round").get_attribute("placeholder") == "2026-Q3"
+    assert page.locator("#sa-round-hint").inner_text() == "Leave empty for this quarter, 2026-Q3."
+
+
+def test_the_e_mail_says_what_to_send_to_whom_and_is_cleared_with_the_export(
+        page, server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server[:-1])
+    page.clock.set_fixed_time(TODAY)
+    page.goto(server + PAGE)
+    email = page.locator("#sa-email-text")
+    assert email.is_hidden()
+    page.select_option("#sa-checklist", "health-check")
+    page.locator("#sa-health-check-rules-1-4").check()
+    exported = export(page)
+    assert email.is_visible()
+    text = email.input_value()
+    assert text.startswith(f"To: {SECRETARIAT}\nSubject: Self-assessment answers: Partnership "
+                           "health check, round 2026-autumn\n\n")
+    assert "2026-11-26-health-check.yaml" in text
+    assert "No name is needed" in text
+    assert text.endswith("\n\n" + exported)
+    page.get_by_role("button", name="Copy e-mail text").click()
+    assert page.locator(".sa-status").inner_text() == "Copied the e-mail text."
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    # Or straight into the respondent's own e-mail program: a mailto: link, nothing sent.
+    href = page.locator("a.sa-mailto").get_attribute("href")
+    assert href.startswith(f"mailto:{SECRETARIAT}?subject=Self-assessment%20answers%3A%20")
+    assert "rules-1%3A%204" in href
+    assert "%0D%0A" in href
+    assert "%0A" not in href.replace("%0D%0A", "")
+    # Switching checklist clears both, so neither can be sent for the wrong checklist.
+    page.select_option("#sa-checklist", "partner-leader")
+    assert page.locator("#sa-export").input_value() == ""
+    assert email.is_hidden()
+    assert email.input_value() == ""
+
+
+def test_the_send_form_after_an_export_has_no_axe_violations(page, server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(server + PAGE)
+    page.select_option("#sa-checklist", "health-check")
+    page.locator("#sa-health-check-rules-1-4").check()
+    export(page)
+    assert page.locator("#sa-email-text").is_visible()
+    page.get_by_role("button", name="Copy e-mail text").hover()  # a button's hover colours too
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3],
+                               [n.get("failureSummary") for n in v["nodes"]][:1])
+                              for v in violations]
 
 
 @pytest.mark.parametrize("path", ["", f"charters/{CHARTER}/", "partners/solent-nhs-trust/", PAGE,
@@ -239,9 +321,8 @@ def test_no_single_respondent_can_be_read_from_the_built_html_or_search_index(pr
     # 360-degree ratings: pooled apart from self-ratings, and never naming the leader rated.
     assert "as colleagues see their leaders" in html
     assert not any(SUBJECT in t for t in texts)
-    # partner leader: 2 responses, below the threshold of 3: no figures at all
-    assert ('<tr><th scope="row">Bring the group together</th><td>2</td>'
-            '<td colspan="6">needs 1 more response</td></tr>') in html
+    # partner leader self-ratings: none merged (two were too few), so no figures at all
+    assert "No round merged yet." in html
     assert "ratings from 2 respondents" not in html
     # The page is left out of search (generator.render.NOT_SEARCHED); were it put back, the
     # figures below the threshold must stay out of the index as they stay out of the page.

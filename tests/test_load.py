@@ -33,7 +33,7 @@ def test_a_unicode_line_separator_is_refused_where_it_is_and_later_lines_stay_ri
     assert found[1:] == [(9, 1, "unknown key 'bogus' (expected one of: title, summary, stage, "
                                 "established, review_by, hub, partners, vision, principles, "
                                 "rules_of_engagement, pledges, metrics, engagement, meetings, "
-                                "assessments)")]
+                                "assessments, self_assessment)")]
 
 
 @pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x9b", "\ufffe", "\uffff"])

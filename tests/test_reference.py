@@ -15,7 +15,7 @@ from generator.reference import reference_markdown
 from generator.selfassess.responses import RESPONSE
 
 PAGE = ROOT / "docs" / "guide" / "reference.md"
-HEADING = re.compile(r"^## (.+?) \{ #([a-z-]+) \}$", re.MULTILINE)
+HEADING = re.compile(r"^## (.+?) \{ #([a-z_-]+) \}$", re.MULTILINE)
 
 
 def sections(text: str) -> dict[str, list[list[str]]]:

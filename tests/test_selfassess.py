@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import Charter, Partner
+from generator.model import AssessmentRound, Charter, Partner
 from generator.selfassess.page import self_assessment_markdown
 from generator.selfassess.responses import Response, load_responses
 from generator.source import read_all
@@ -43,7 +43,7 @@ def test_the_current_stage_is_named_in_text(page):
 
 def test_raw_html_blocks_have_no_blank_or_indented_lines(page):
     blocks = [b for b in page.split("\n\n") if b.startswith("<div")]
-    assert len(blocks) == 14  # 10 pillars, the form, 2 tables, the charts
+    assert len(blocks) == 13  # 10 pillars, the form, the health check's table and charts
     for block in blocks:
         assert block.endswith("</div>")  # closed before the blank line that ends a raw block
         assert not re.search(r"^ {4}", block, re.M)
@@ -56,10 +56,12 @@ def test_every_statement_has_four_labelled_radios_with_deterministic_ids(page):
             "<span>4 fully</span></label>") in page
 
 
-def test_the_aggregate_hides_small_pillars_and_never_names_respondents(page):
+def test_the_aggregate_reads_the_merged_rounds_and_never_names_respondents(page):
     aggregate = page.split("## What the partnership says", 1)[1]
-    assert ('<tr><th scope="row">Bring the group together</th><td>2</td>'
-            '<td colspan="6">needs 1 more response</td></tr>') in aggregate
+    # The two partner leader responses were too few to merge: no round, no figures.
+    leader = aggregate[:aggregate.index("Partnership health check: the picture")]
+    assert "No round merged yet." in leader
+    assert "<table" not in leader
     assert "Board chair" not in page
     assert "Partnership director" not in page
     assert "compared with round 2026-spring" in aggregate
@@ -84,7 +86,8 @@ def health(who: str, **ratings: int) -> Response:
 
 def wessex() -> Charter:
     charters, _ = read_all([ROOT / "charters" / "wessex-healthcare-education.yaml"])
-    return charters[0]
+    # The example without its declared rounds and secretariat: `with_rounds` adds them back.
+    return dataclasses.replace(charters[0], rounds=(), secretariat=None)
 
 
 def test_a_pillar_backed_by_one_full_response_and_two_single_ratings_shows_no_figures():
@@ -124,9 +127,52 @@ def test_the_summary_counts_people_and_sets_the_charters_questions_beside_the_la
            "    - Is our shared vision still right? (see [vision](index.md#vision))\n" in talk
     assert "    - Missed pledges: [WX-008](index.md#WX-008)\n" in talk
     leader = summary[summary.index("Partner leader pillars: the picture"):]
-    assert "- **Focus the group** (too few ratings to show; needs 1 more response)\n" in leader
+    assert "- **Focus the group** (no responses yet)\n" in leader
 
 
 def test_the_round_box_suggests_what_an_empty_box_means(page):
+    # The example declares its rounds: the box suggests the one open on the build date.
+    assert 'placeholder="2026-autumn" data-suggested="2026-autumn"' in page
+    page = self_assessment_markdown(wessex(), [], TODAY, 3)  # no rounds declared: the quarter
     assert 'placeholder="2026-Q4" data-suggested="2026-Q4"' in page
     assert "Leave empty for this quarter, " in page
+
+
+def with_rounds(**fields: object) -> Charter:
+    rounds = (AssessmentRound("2026-spring", dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+              AssessmentRound("2026-autumn", dt.date(2026, 9, 1), dt.date(2026, 11, 30)))
+    return dataclasses.replace(wessex(), rounds=rounds, **fields)
+
+
+def test_with_declared_rounds_the_box_suggests_the_round_open_on_the_build_date():
+    page = self_assessment_markdown(with_rounds(), [], TODAY, 3)
+    assert 'placeholder="2026-autumn" data-suggested="2026-autumn"' in page
+    assert 'Leave empty for the current round, <span class="sa-round-now">2026-autumn</span>.' \
+        in page
+    # The script reads the rounds to suggest the round of the day the page is used.
+    assert ('data-rounds="[{&#34;id&#34;:&#34;2026-spring&#34;,&#34;opens&#34;:&#34;2026-04-01'
+            '&#34;,&#34;closes&#34;:&#34;2026-06-30&#34;}') in page
+
+
+def test_the_e_mail_goes_to_the_declared_secretariat_and_needs_no_name():
+    page = self_assessment_markdown(with_rounds(secretariat="office@wessex.example"), [], TODAY,
+                                    3)
+    assert 'data-secretariat="office@wessex.example"' in page
+    assert '<a class="md-button sa-mailto" href="mailto:office@wessex.example">' in page
+    assert 'data-action="copy-email">Copy e-mail text</button>' in page
+    assert "Your name is not needed" in page
+    plain = self_assessment_markdown(wessex(), [], TODAY, 3)
+    assert 'data-secretariat=""' in plain
+    assert "mailto:" not in plain  # no address to send to: the e-mail text says whom to ask
+
+
+def test_the_engagement_questions_quote_the_engagement_log(page):
+    summary = page[page.index("## What the partnership says"):]
+    talk = summary[summary.index("Partnership health check: the picture"):]
+    engagement = talk[talk.index("- **How do we engage our partners"):]
+    assert ("    - Meetings held in the 12 months to 2026-11-26: Partnership board 4 times (its "
+            "frequency means 4), ") in engagement
+    assert "    - Last met in person: Wessex Education and Training Board 2026-11-03, " \
+        in engagement
+    assert "    - Partners not met in person for six months: St Aldhelm's Hospice " \
+           "(2026-04-22) (see [meetings](index.md#meetings))" in engagement

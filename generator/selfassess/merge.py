@@ -9,13 +9,25 @@ free text. A count is written only when it cannot be taken apart again:
   people, and a statement within it only when at least `threshold` of them rated it;
 - within one kind of group, the people left outside the shown groups are none or at least
   `threshold` (for the group sizes and for each statement), or the total minus the groups would
-  be a few people's answers: the smallest group is dropped until that holds.
+  be a few people's answers: the smallest group is dropped until that holds;
+- across the two kinds, for each statement, every cell of partner by role (the shown groups,
+  plus 'the rest' of each kind) holds none or at least `threshold` of its raters. Partners and
+  roles are counted separately, but a partner group and a role group that differ by one person
+  (three board members of one trust among four board members) would give away that person's
+  answer by subtraction. Every published count is a sum of whole cells, so no subtraction of
+  them isolates fewer than `threshold` people. Where a cell is smaller, the role groups leave
+  that statement, smallest first, until every cell holds;
+- merging a round again, git keeps the file committed before: a changed count for everyone must
+  differ from the old one by at least `threshold` people (else the merge is refused), and a
+  group's count that could hold an old count, or be held in one, but for fewer people is left
+  out (`disclosure.against`).
 
 Output is sorted throughout, so merging the same answers in any order gives the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,7 +38,8 @@ from generator.errors import ChartersError, Problem
 from generator.model import Charter
 from generator.selfassess.aggregate import count_responses
 from generator.selfassess.assessments import Checklist, checklists_for
-from generator.selfassess.responses import ROUND_PATTERN, Response, parse_response
+from generator.selfassess.disclosure import Groups, against, cross_safe
+from generator.selfassess.responses import ROUND_PATTERN, Response, parse_response, round_on
 from generator.selfassess.tally import MARK
 from generator.source import read_input, shown
 
@@ -105,7 +118,7 @@ def _group_statements(checklist: Checklist, shown_: dict[str, list[Response]],
 
 
 def _groups(checklist: Checklist, responses: Sequence[Response], key: Callable[[Response], str],
-            threshold: int) -> dict[str, object]:
+            threshold: int) -> Groups:
     groups: dict[str, list[Response]] = {}
     for r in responses:
         if key(r):
@@ -143,15 +156,21 @@ def _one(charter: Charter, checklist: Checklist, responses: Sequence[Response], 
         "left-out": [sid for sid in checklist.statement_ids() if sid in rated
                      and sid not in statements],
     }
-    for name, key in (("partners", _partner(charter)), ("roles", _role(charter))):
-        found = _groups(checklist, responses, key, threshold)
+    partner, role = _partner(charter), _role(charter)
+    partners = _groups(checklist, responses, partner, threshold)
+    roles = _groups(checklist, responses, role, threshold)
+    cross_safe(responses, partners, roles, partner, role, threshold)
+    for name, found in (("partners", partners), ("roles", roles)):
         if found:
             item[name] = found
     return item
 
 
-def merge(charter: Charter, responses: Sequence[Response], round_: str, threshold: int) -> str:
-    """The merged round as YAML text; raises when a checklist has too few respondents."""
+def merge(charter: Charter, responses: Sequence[Response], round_: str, threshold: int,
+          previous: str | None = None) -> str:
+    """The merged round as YAML text; raises when a checklist has too few respondents.
+
+    `previous` is the round's merged file as committed before, if any (see `_against`)."""
     if not re.fullmatch(ROUND_PATTERN, round_):
         raise ChartersError(f"round '{round_}' may hold letters, digits and - _ . only, "
                             "like 2026-Q4")
@@ -179,17 +198,24 @@ def merge(charter: Charter, responses: Sequence[Response], round_: str, threshol
             items.append(_one(charter, checklist, group, raters, threshold))
     if not items:
         raise ChartersError("no responses to merge")
+    if previous is not None:
+        against(previous, items, round_, threshold)
     data = {MARK: round_, "charter": charter.id, "threshold": threshold, "checklists": items}
     return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
                                    default_flow_style=None)
 
 
-def run_merge(files: Sequence[Path], charters_dir: Path, charter_id: str, round_: str,
-              threshold: int) -> Path:
-    """Check `files`, merge them and write `charters/<id>/assessments/<round>.yaml`."""
+def run_merge(files: Sequence[Path], charters_dir: Path, charter_id: str, round_: str | None,
+              threshold: int, today: dt.date | None = None) -> Path:
+    """Check `files`, merge them and write `charters/<id>/assessments/<round>.yaml`.
+
+    Without `round_`, the round is the one an empty Round box means on `today` (default: the
+    date today): the charter's round that last opened, else the quarter."""
     charter = load_charter(charters_dir, charter_id)
-    text = merge(charter, read_responses(files, charter), round_, threshold)
+    round_ = round_ or round_on(charter, today or dt.date.today())
     out = charters_dir / charter_id / "assessments" / f"{round_}.yaml"
+    previous = out.read_text(encoding="utf-8") if out.is_file() else None
+    text = merge(charter, read_responses(files, charter), round_, threshold, previous)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return out

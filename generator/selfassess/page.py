@@ -23,7 +23,7 @@ from generator.selfassess.aggregate import (
 from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
 from generator.selfassess.questions import plural, questions
 from generator.selfassess.rating_form import pillar_fieldsets, send_form
-from generator.selfassess.responses import default_round
+from generator.selfassess.responses import round_on
 from generator.slots import Link, Slots
 from generator.text import html, inline
 
@@ -45,7 +45,7 @@ def self_assessment_markdown(charter: Charter, responses: Sequence[Answer], toda
     for checklist in checklists:
         out += _checklist(charter, checklist, today, slots)
     # Its heading and words, then its HTML.
-    *intro, form, _ = send_form(charter, checklists, default_round(today))
+    *intro, form, _ = send_form(charter, checklists, round_on(charter, today))
     out += [*intro, _html(slots, lambda: form), ""]
     out += _aggregate(charter, checklists, responses, threshold, slots, today)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -133,12 +133,16 @@ def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Seq
            f"`charters/{charter.id}/assessments/`. Individual answers are never shown: a "
            "pillar's figures count only the statements at least "
            f"{threshold} people rated in the round, and appear once one of its statements has "
-           "that many ratings.", ""]
+           "that many ratings.", "",
+           # Hidden until the script can print: it prints this part alone, for a board's papers.
+           _html(slots, lambda: '<p class="sa-print" hidden><button type="button" '
+                 'class="md-button" data-action="print-summary">Print this summary</button></p>'),
+           ""]
     for checklist in checklists:
         summary = summarise(checklist, responses, threshold)
         out += [f"### {inline(checklist.title)}: the picture", ""]
         if summary.round is None:
-            out += ["No responses committed yet.", ""]
+            out += ["No round merged yet.", ""]
         else:
             out += _summary(summary, threshold, slots)
         out += _talk_about(summary, questions(charter, checklist.id, today))

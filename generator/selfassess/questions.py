@@ -1,15 +1,16 @@
 """Questions the self-assessment page asks about one charter, pillar by pillar.
 
 Each question points at the part of the charter page that answers it: unsigned partners,
-overdue pledges, metrics off track, partners no engagement mechanism reaches.
+overdue pledges, metrics off track, partners no engagement mechanism reaches, and, from the
+engagement log, how often each mechanism met and when each partner was last met in person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from generator.model import Charter
+from generator.model import Charter, Mechanism, times_a_year
 from generator.pictures.engagement_map import IN_PERSON
 from generator.text import inline
 
@@ -51,7 +52,8 @@ def questions(charter: Charter, checklist: str, today: dt.date) -> dict[str, lis
     present = {"partners", "vision", "principles" * bool(charter.principles),
                "rules-of-engagement" * bool(charter.rules_of_engagement),
                "pledges" * bool(charter.pledges), "metrics" * bool(charter.metrics),
-               "engagement" * bool(mechanisms or charter.engagement.links)}
+               "engagement" * bool(mechanisms or charter.engagement.links),
+               "meetings" * bool(charter.meetings)}
 
     def see(name: str, anchor: str) -> str:
         return _see(name, anchor) if anchor in present else ""
@@ -70,7 +72,7 @@ def questions(charter: Charter, checklist: str, today: dt.date) -> dict[str, lis
             q["balance"].append(f"Partners who have made no pledge: {_names(charter, silent)} "
                                 f"{see('pledges', 'pledges')}")
         q["adapt"] = [f"Do our ways of meeting suit every partner? "
-                      f"{see('engagement', 'engagement')}"]
+                      f"{see('engagement', 'engagement')}", *_not_met(charter, today, see)]
         q["focus"] = [f"Which pledges need attention first? {see('pledges', 'pledges')}"]
         if overdue:
             q["focus"].append(f"Overdue pledges: {_pledges(overdue)}")
@@ -130,4 +132,37 @@ def questions(charter: Charter, checklist: str, today: dt.date) -> dict[str, lis
     if mechanisms and unreached:
         q["engagement"].append(f"Partners no mechanism reaches: {_names(charter, unreached)} "
                                f"{engagement}")
+    q["engagement"] += _logged(charter, today, see)
     return q
+
+
+def _not_met(charter: Charter, today: dt.date, see: Callable[[str, str], str]) -> list[str]:
+    """Partners the engagement log has not seen in person for six months, as the health
+    summary flags them."""
+    gone = charter.not_met_in_person(today)
+    if not gone:
+        return []
+    said = ", ".join(f"{inline(charter.partner(e.partner).name)} "
+                     f"({e.last_in_person or 'never in the log'})" for e in gone)
+    return [f"Partners not met in person for six months: {said} {see('meetings', 'meetings')}"]
+
+
+def _held(charter: Charter, m: Mechanism, today: dt.date) -> str:
+    """'Partnership board 3 times (its frequency means 4)', in the charter page's words."""
+    expected = times_a_year(m.frequency)
+    return (f"{inline(m.name)} {plural(charter.held(m, today), 'time')}"
+            + (f" (its frequency means {expected})" if expected is not None else ""))
+
+
+def _logged(charter: Charter, today: dt.date, see: Callable[[str, str], str]) -> list[str]:
+    """The engagement log's figures, the same as the charter page's: meetings held against
+    each mechanism's frequency, each partner's last in-person contact, and who is overdue."""
+    if not charter.meetings:
+        return []
+    meetings = see("meetings", "meetings")
+    held = ", ".join(_held(charter, m, today) for m in charter.engagement.mechanisms)
+    seen = {p.id: charter.engagement_of(p.id, today).last_in_person for p in charter.partners}
+    last = ", ".join(f"{inline(p.name)} {seen[p.id] or 'never in the log'}"
+                     for p in charter.partners)
+    return [f"Meetings held in the 12 months to {today.isoformat()}: {held} {meetings}",
+            f"Last met in person: {last} {meetings}", *_not_met(charter, today, see)]

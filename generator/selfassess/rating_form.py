@@ -8,11 +8,12 @@ lines and no indented lines, so Markdown passes it through whole. Charter text g
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from generator.model import Charter, Pillar
 from generator.selfassess.assessments import RATINGS, Checklist, about_others
-from generator.text import html
+from generator.text import html, inline
 
 
 def _attr(text: object) -> str:
@@ -45,10 +46,12 @@ def pillar_fieldsets(checklist: str, pillar: Pillar, label: str, current: bool) 
 
 def send_form(charter: Charter, checklists: Sequence[Checklist], suggested_round: str
               ) -> list[str]:
-    """The "Send your answers" section: partner, role, round, export, copy, download, reset.
+    """The "Send your answers" section: partner, role, round, export, copy, download, e-mail,
+    reset.
 
-    `suggested_round` is what an empty Round box means (the quarter of the day of answering); the
-    script shows the quarter of the day the page is used, by the same rule."""
+    `suggested_round` is what an empty Round box means on the build date (`responses.round_on`);
+    the script shows the round of the day the page is used, by the same rule and the charter's
+    rounds, which it reads from `data-rounds`."""
     # Hidden until the script shows it: without JavaScript only the note is seen.
     options = "".join(f'<option value="{_attr(c.id)}">{html(c.title)}</option>'
                       for c in checklists)
@@ -56,8 +59,18 @@ def send_form(charter: Charter, checklists: Sequence[Checklist], suggested_round
                        for p in charter.partners)
     key = f"charters:{charter.id}:self-assessment"
     rnd = _attr(suggested_round)
+    rounds = json.dumps([{"id": r.id, "opens": r.opens.isoformat(),
+                          "closes": r.closes.isoformat() if r.closes else ""}
+                         for r in charter.rounds], separators=(",", ":"))
+    which = "the current round" if charter.rounds else "this quarter"
+    to = charter.secretariat or ""
+    # Opens the respondent's own mail program, so it works offline; the script fills it in.
+    mailto = (f' <a class="md-button sa-mailto" href="mailto:{_attr(to)}">Open it in your '
+              "e-mail program</a>" if to else "")
     form = [
-        f'<div class="sa-form" data-charter="{_attr(charter.id)}" data-storage-key="{_attr(key)}">',
+        f'<div class="sa-form" data-charter="{_attr(charter.id)}" data-storage-key="{_attr(key)}" '
+        f'data-title="{_attr(charter.title)}" data-rounds="{_attr(rounds)}" '
+        f'data-secretariat="{_attr(to)}">',
         '<p class="sa-nojs"><strong>Answering here needs JavaScript.</strong> Without it you can '
         "still read the statements and use them in a meeting, and write a response file by hand "
         "(see the guide).</p>",
@@ -75,8 +88,8 @@ def send_form(charter: Charter, checklists: Sequence[Checklist], suggested_round
         'id="sa-role" placeholder="Board member" autocomplete="off"></p>',
         '<p><label for="sa-round">Round (optional)</label> <input type="text" id="sa-round" '
         f'placeholder="{rnd}" data-suggested="{rnd}" autocomplete="off" '
-        'aria-describedby="sa-round-hint"> <span id="sa-round-hint" class="sa-hint">Leave empty '
-        f'for this quarter, <span class="sa-round-now">{rnd}</span>.</span></p>',
+        f'aria-describedby="sa-round-hint"> <span id="sa-round-hint" class="sa-hint">Leave empty '
+        f'for {which}, <span class="sa-round-now">{rnd}</span>.</span></p>',
         '<p class="sa-buttons"><button type="button" class="md-button md-button--primary" '
         'data-action="export">Export</button> <button type="button" class="md-button" '
         'data-action="reset">Reset all answers</button></p>',
@@ -86,13 +99,19 @@ def send_form(charter: Charter, checklists: Sequence[Checklist], suggested_round
         '<p class="sa-buttons"><button type="button" class="md-button" data-action="copy">Copy'
         '</button> <button type="button" class="md-button" data-action="download">Download'
         "</button></p>",
+        '<div class="sa-email" hidden>',
+        '<p><label for="sa-email-text">E-mail to send</label></p>',
+        '<textarea id="sa-email-text" readonly rows="10" spellcheck="false"></textarea>',
+        '<p class="sa-buttons"><button type="button" class="md-button" '
+        f'data-action="copy-email">Copy e-mail text</button>{mailto}</p>',
+        "</div>",
         "</div>",
         "</div>",
     ]
     return ["## Send your answers", "",
             "Choose the checklist, then export. Your name is not needed; your partner and role "
             "group are optional and only ever counted, in groups of at least the threshold. "
-            "Download the file (or copy it into an e-mail) and send it to the partnership's "
-            "secretariat, who merge everyone's answers into one round's counts with "
-            "`charters assess merge`.", "",
+            "Download the file, or copy the e-mail text the page writes for you, and send it "
+            f"to the partnership's secretariat{f' ({inline(to)})' if to else ''}, who merge "
+            "everyone's answers into one round's counts with `charters assess merge`.", "",
             "\n".join(form), ""]

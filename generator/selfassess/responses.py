@@ -24,8 +24,7 @@ from generator.selfassess.tally import Tally, is_merged, parse_merged
 from generator.source import read_all, read_input, shown
 from generator.validate import BAD, INT, STR, Walker, suggest
 
-# Spelled with \Z, not $, so that it is not PLEDGE_ID_PATTERN, whose message says "pledge id".
-ROUND_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*\Z"
+ROUND_PATTERN = s.ROUND_PATTERN
 WORDS = {word.replace(" ", "-"): i + 1 for i, word in enumerate(RATINGS)}
 _ID = re.compile(s.ID_PATTERN)
 
@@ -33,8 +32,9 @@ RESPONSE = s.Map({
     "checklist": s.Field(s.Text(pattern=s.ID_PATTERN, example="health-check"),
                          "partner-leader, health-check, or a checklist of the charter's own.",
                          required=True),
-    "respondent": s.Field(s.Text(), "Optional: a partner id of the charter, or a role such as "
-                                    "'Board member'. Leave it out when the secretariat merges."),
+    "respondent": s.Field(s.Text(), "Older files only: who answered, as a partner id or a "
+                                    "role. Leave it out; give partner: and role:, which are "
+                                    "only ever counted."),
     "partner": s.Field(s.Text(pattern=s.ID_PATTERN, example="wessex-etb"),
                        "Optional: the partner you answer for, to count answers by partner."),
     "role": s.Field(s.Text(), "Optional: a role group such as 'Board member', to count by."),
@@ -43,7 +43,8 @@ RESPONSE = s.Map({
                        "leave out to rate yourself."),
     "date": s.Field(s.Date(), "When the response was given.", required=True),
     "round": s.Field(s.Text(pattern=ROUND_PATTERN, example="2026-Q4"),
-                     "Groups responses; defaults to the date's quarter, like 2026-Q4."),
+                     "Groups responses; defaults to the charter's round open on the date "
+                     "(else the date's quarter, like 2026-Q4)."),
     "answers": s.Field(s.Map(), "The ratings, as statement id: 1 to 4 (or not-yet, partly, mostly, "
                                 "fully).", required=True),
 })
@@ -69,6 +70,18 @@ class Response:
 def default_round(date: dt.date) -> str:
     """The quarter of a date, like 2026-Q4."""
     return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
+
+
+def round_on(charter: Charter, date: dt.date) -> str:
+    """The round an answer given on `date` belongs to when it names none: the charter's round
+    that last opened on or before it (the first, before any has opened), else its quarter.
+
+    theme/javascripts/self-assessment.js suggests the round by the same rule (a browser test
+    checks that they agree)."""
+    if not charter.rounds:
+        return default_round(date)
+    opened = [r for r in charter.rounds if r.opens <= date]
+    return (opened[-1] if opened else charter.rounds[0]).id
 
 
 def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response | None,
@@ -119,7 +132,7 @@ def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response |
         return None, sorted(problems)
     date: dt.date = values["date"]
     return Response(charter.id, path, values["checklist"], respondent or "", date,
-                    values.get("round") or default_round(date), tuple(sorted(answers)),
+                    values.get("round") or round_on(charter, date), tuple(sorted(answers)),
                     partner, " ".join(values.get("role", "").split()), values.get("subject", ""),
                     bool(values.get("round"))), []
 

@@ -37,11 +37,34 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  // The round an empty box means: the quarter of the response's date, as
-  // generator.selfassess.responses.default_round computes it (a browser test checks they agree).
-  function quarter() {
-    var d = new Date();
-    return d.getFullYear() + "-Q" + (Math.floor(d.getMonth() / 3) + 1);
+  function quarter(date) {  // "2026-11-30" -> "2026-Q4"
+    return date.slice(0, 4) + "-Q" + (Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1);
+  }
+
+  // The round an empty box means for an answer given on `date`: the charter's round that last
+  // opened on or before it (the first, before any has opened), else the date's quarter. The rule
+  // of generator.selfassess.responses.round_on, which reads the file (a browser test checks that
+  // they agree). ISO dates compare as strings.
+  function roundOn(rounds, date) {
+    if (!rounds.length) {
+      return quarter(date);
+    }
+    var found = rounds[0].id;
+    rounds.forEach(function (r) {
+      if (r.opens <= date) {
+        found = r.id;
+      }
+    });
+    return found;
+  }
+
+  function declaredRounds(form) {
+    try {
+      var rounds = JSON.parse(form.dataset.rounds || "[]");
+      return Array.isArray(rounds) ? rounds : [];
+    } catch (e) {
+      return [];  // written by the generator; never expected, but the form must still work
+    }
   }
 
   function setup(root) {
@@ -57,6 +80,9 @@
     var controls = form.querySelector(".sa-controls");
     var status = form.querySelector(".sa-status");
     var output = form.querySelector("#sa-export");
+    var email = form.querySelector(".sa-email");
+    var emailText = form.querySelector("#sa-email-text");
+    var mailto = form.querySelector(".sa-mailto");
     var fields = {
       checklist: form.querySelector("#sa-checklist"),
       subject: form.querySelector("#sa-subject"),
@@ -65,10 +91,18 @@
       round: form.querySelector("#sa-round")
     };
     // The page may be older than today: suggest the round an empty box will mean now.
-    fields.round.placeholder = quarter();
+    var suggested = roundOn(declaredRounds(form), today());
+    fields.round.placeholder = suggested;
     Array.prototype.forEach.call(form.querySelectorAll(".sa-round-now"), function (span) {
-      span.textContent = quarter();
+      span.textContent = suggested;
     });
+
+    // The export box, and the e-mail made from it, never hold a file the form no longer shows.
+    function clearExport() {
+      output.value = "";
+      emailText.value = "";
+      email.hidden = true;
+    }
     var subjectRow = form.querySelector(".sa-subject-row");
 
     function showSubject() {  // only the partner leader checklist rates a colleague
@@ -145,9 +179,10 @@
         if (name === "subject") {
           showSubject();
         }
+        // The box must never hold the other checklist's file (or a file that no longer
+        // matches the form), ready to copy by mistake.
+        clearExport();
         if (name === "checklist") {
-          // The box must never hold the other checklist's file, ready to copy by mistake.
-          output.value = "";
           status.textContent = "";
           showSubject();
         }
@@ -159,10 +194,10 @@
       var round = fields.round.value.trim();
       var subject = checklist === "partner-leader" ? fields.subject.value.trim() : "";
       var role = fields.role.value.trim();
-      output.value = "";  // a failed export leaves nothing to copy
+      clearExport();  // a failed export leaves nothing to copy
       if (round && !ROUND.test(round)) {
         status.textContent = "The round may hold letters, digits and - _ . only, like " +
-          quarter() + ".";
+          suggested + ".";
         fields.round.focus();
         return null;
       }
@@ -207,9 +242,41 @@
         return null;
       }
       output.value = lines.join("\n") + "\n";
-      status.textContent = "Exported " + count + " answers. Download the file, or copy it into " +
-        "an e-mail, and send it to the partnership's secretariat.";
+      writeEmail(round || suggested);
+      status.textContent = "Exported " + count + " answers. Download the file, or copy the " +
+        "e-mail text below, and send it to the partnership's secretariat.";
       return output.value;
+    }
+
+    // What to send to whom, ready to paste into an e-mail: no name, nothing but the file.
+    function writeEmail(round) {
+      var to = form.dataset.secretariat || "";
+      var checklist = fields.checklist.options[fields.checklist.selectedIndex].text;
+      var subject = "Self-assessment answers: " + checklist + ", round " + round;
+      var body = "Here are my answers to the " + checklist + " of the charter \"" +
+        form.dataset.title + "\", for round " + round + ", as the response file " +
+        fileName() + ". No name is needed: please merge them with the round's other answers " +
+        "(charters assess merge).\n\n" + output.value;
+      emailText.value = "To: " + (to || "your partnership's secretariat") + "\nSubject: " +
+        subject + "\n\n" + body;
+      if (mailto) {
+        var encode = function (text) {
+          return encodeURIComponent(text).replace(/%0A/g, "%0D%0A");  // RFC 6068 line ends
+        };
+        mailto.href = "mailto:" + encodeURIComponent(to).replace(/%40/g, "@") + "?subject=" +
+          encode(subject) + "&body=" + encode(body);
+      }
+      email.hidden = false;
+    }
+
+    function copy(text, done, fallback) {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () {
+          status.textContent = done;
+        }, fallback);
+      } else {
+        fallback();
+      }
     }
 
     // One name per checklist (and per leader rated), so two exports never overwrite each other.
@@ -232,24 +299,20 @@
         state.answers = {};
         save(key, state);
         restore();
-        output.value = "";
+        clearExport();
         status.textContent = "All answers on this page were cleared.";
-      } else if (action === "copy") {
+      } else if (action === "copy" || action === "copy-email") {
         if (!output.value && !exportYaml()) {
           return;
         }
-        var fallback = function () {
-          output.focus();
-          output.select();
-          status.textContent = "The file is selected: press Ctrl+C (or Cmd+C) to copy it.";
-        };
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(output.value).then(function () {
-            status.textContent = "Copied the response file.";
-          }, fallback);
-        } else {
-          fallback();
-        }
+        var box = action === "copy" ? output : emailText;
+        var what = action === "copy" ? "the response file" : "the e-mail text";
+        copy(box.value, "Copied " + what + ".", function () {
+          box.focus();
+          box.select();
+          status.textContent = "The " + what.slice(4) + " is selected: press Ctrl+C (or Cmd+C) " +
+            "to copy it.";
+        });
       } else if (action === "download") {
         if (!output.value && !exportYaml()) {
           return;
@@ -283,9 +346,29 @@
       function (box) { box.setAttribute("aria-hidden", "true"); });
   }
 
+  // "Print this summary": only "What the partnership says" goes to paper (the print styles in
+  // self-assessment.css read the class), on one or two pages, for a board.
+  function printSummary(root) {
+    var button = root.querySelector("button[data-action=print-summary]");
+    if (!button || button.dataset.saBound === "1") {
+      return;
+    }
+    button.dataset.saBound = "1";
+    button.addEventListener("click", function () {
+      document.body.classList.add("sa-print-summary");
+      window.print();
+    });
+    button.parentNode.hidden = false;
+  }
+
+  window.addEventListener("afterprint", function () {
+    document.body.classList.remove("sa-print-summary");  // the next print is the whole page
+  });
+
   function run() {
     quietTaskBoxes(document);
     setup(document);
+    printSummary(document);
   }
 
   // Material's instant navigation swaps pages without a reload and announces each on document$;
