@@ -154,11 +154,12 @@ def text_equivalent(summary: str, sentences: Iterable[str]) -> Markup:
                   f"<ul>{items}</ul></details>")
 
 
-def text_equivalent_of(c: Charter, pictures: Mapping[str, Callable[..., Any]]
-                       ) -> Callable[..., str]:
-    """The engagement map's text equivalent, as a block of ours (either way out)."""
+def text_equivalent_of(c: Charter, pictures: Mapping[str, Callable[..., Any]],
+                       today: dt.date) -> Callable[..., str]:
+    """The engagement map's text equivalent, with the meetings each partner attended, as a
+    block of ours (either way out)."""
     return lambda *link: str(text_equivalent("The map in words",
-                                             pictures["engagement_text"](c)))
+                                             pictures["engagement_text"](c, today)))
 
 
 def status_badge(status: str) -> Markup:
