@@ -15,7 +15,10 @@ PLEDGE_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$"
 # A git-host handle (@user), a team (@org/team), or an e-mail address: what CODEOWNERS takes.
 REVIEWER_PATTERN = (r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?"
                     r"|[^@\s]+@[^@\s]+\.[^@\s]+)$")
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# A plain address, as a mailto: link carries it unchanged: no `?`, `&`, `%`, `#`, `:` or space
+# (which would add headers, a body or a scheme to the link), no control or reordering character.
+EMAIL_PATTERN = (r"^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                 r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 # A self-assessment round (2026-autumn, 2026-Q4): the name of its merged file. The same words as
 # PLEDGE_ID_PATTERN, spelled apart so that a bad round is not reported as a bad pledge id.
 ROUND_PATTERN = r"^[0-9A-Za-z]+(?:[-_.][0-9A-Za-z]+)*$"
@@ -30,6 +33,7 @@ BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 MAX_ID_CHARS = 100  # ids become file names and anchors
 MAX_LINE_CHARS = 1_000  # a one-line field: a name, a title, an owner
+MAX_EMAIL_CHARS = 254  # the longest address mail can deliver to (RFC 5321)
 
 
 def reserved_name(value: str) -> bool:

@@ -31,7 +31,7 @@ _KIND = {BOOL: "a boolean", INT: "a number", FLOAT: "a number", NULL: "empty (nu
 MAX_NUMBER_CHARS = 30
 _BREAK = re.compile(f"[{s.LINE_BREAKS}]")
 _BIDI = re.compile(f"[{s.BIDI_CONTROLS}]")
-_ID_PATTERNS = (s.ID_PATTERN, s.PLEDGE_ID_PATTERN)
+_ID_PATTERNS = (s.ID_PATTERN, s.PLEDGE_ID_PATTERN, s.ROUND_PATTERN)  # file names and anchors
 MAX_PROBLEMS = 100  # per file: past this, the rest is noise from one early mistake
 
 Path = tuple[str | int, ...]
@@ -202,6 +202,10 @@ class Walker:
                 self.report(node, path, f"is {len(value):,} characters long; an id has at most "
                                         f"{s.MAX_ID_CHARS}")
                 return BAD
+            if spec.pattern == s.EMAIL_PATTERN and len(value) > s.MAX_EMAIL_CHARS:
+                self.report(node, path, f"is {len(value):,} characters long; an e-mail address "
+                                        f"has at most {s.MAX_EMAIL_CHARS}")
+                return BAD
         if spec.ref:
             self.refs.append((spec.ref, value, path, node))
         if spec.declares:
@@ -320,6 +324,10 @@ def _bad_id(value: str, spec: s.Text) -> str:
     if spec.pattern == s.PLEDGE_ID_PATTERN:
         return (f"'{value[:40]}' is not a valid pledge id: use letters, digits and "
                 "single '-', '_' or '.' between them, like 'SV-001'")
+    if spec.pattern == s.EMAIL_PATTERN:  # it becomes a mailto: link
+        return (f"'{value[:60]}' is not a plain e-mail address: use letters, digits and "
+                "'.', '_', '+' or '-' before the @ and a domain after it, with no '?', '&', "
+                f"'%', ':' or spaces, like '{spec.example}'")
     return f"'{value[:40]}' is not valid here; expected something like '{spec.example}'"
 
 
@@ -429,6 +437,9 @@ def _check_rounds(walker: Walker, root: yaml.Node, rounds: list[dict[str, Any]])
     first: dict[str, int] = {}
     for j, r in enumerate(rounds):
         if "id" in r:
+            if s.reserved_name(r["id"]):  # its merged file is named after it
+                report(j, "id", f"'{r['id']}' is a device name on Windows, which cannot store "
+                                f"a file named after it; choose another id, like '{r['id']}-1'")
             if r["id"] in first:
                 report(j, "id", f"duplicate round id '{r['id']}' (first on line {first[r['id']]})")
             else:
@@ -441,8 +452,10 @@ def _check_rounds(walker: Walker, root: yaml.Node, rounds: list[dict[str, Any]])
                 report(j, "opens", f"{r['opens']} is not after the round above opens "
                                    f"({before['opens']}); list rounds oldest first")
             elif "closes" in before and r["opens"] <= before["closes"]:
-                report(j, "opens", f"{r['opens']} is before the round above closes "
-                                   f"({before['closes']}); rounds may not overlap")
+                on = "on" if r["opens"] == before["closes"] else "before"
+                report(j, "opens", f"{r['opens']} is {on} the last day of the round above "
+                                   f"({before['closes']}); rounds may not overlap: open it "
+                                   "on a later day")
 
 
 def stale_pledges(charters: Iterable[Any], today: dt.date, days: int = 90) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 from pathlib import Path
@@ -345,8 +346,11 @@ def test_merging_a_round_again_with_fewer_new_answers_than_the_threshold_is_refu
     late.write_text(response_text("lead-partner", "", {"vision-1": 4}), encoding="utf-8")
     # git keeps the first file: the new counts minus the old would be the late answer.
     with pytest.raises(ChartersError, match=re.escape(
-            "round 2026-Q4: merging again changes the counts of 'vision-1' (health-check) by 1 "
-            "person, fewer than the threshold 3")):
+            "round 2026-Q4 is merged already, and git keeps every committed version of its "
+            "file: this merge would count 'vision-1' of the health-check checklist from 7 people "
+            "where the committed file counts 6, so comparing the two files would show 1 "
+            "person's answers. Nothing was written. Merge this round again once at least 9 "
+            "people have rated it")):
         run_merge(files(project), project / "charters", CHARTER, "2026-Q4", 3)
     assert path.read_bytes() == first
     for i in (1, 2):
@@ -385,3 +389,97 @@ def test_a_group_in_a_new_merge_never_differs_from_an_old_count_by_fewer_than_th
     (project / "charters" / CHARTER / "assessments" / "2026-Q4.yaml").unlink()
     fresh = yaml.safe_load(merged(project, files(project)))["checklists"][0]
     assert fresh["roles"]["board member"]["statements"] == {"vision-1": [0, 1, 1, 2]}
+
+
+def test_merging_again_with_an_answer_changed_among_the_same_people_is_refused_in_words(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Someone sends corrected answers and the secretariat swaps the file: the same number of
+    people, but the new counts minus the old would show how that person changed their mind."""
+    path = project / "charters" / CHARTER / "assessments" / "2026-Q4.yaml"
+    first = merged(project, files(project))
+    changed = files(project)[0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("vision-1: 1", "vision-1: 4"),
+                       encoding="utf-8")
+    code = main(["assess", "merge", *map(str, files(project)), "--charter", CHARTER,
+                 "--round", "2026-Q4", "--charters", str(project / "charters")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert len(err.splitlines()) == 1, err
+    assert ("would count 'vision-1' of the health-check checklist from the same 6 people with "
+            "different ratings (an answer changed or replaced), so comparing the two files "
+            "would show that answer. Nothing was written.") in err
+    assert "once at least 9 people have rated it" in err
+    assert "0 people" not in err
+    assert path.read_bytes() == first
+
+
+def test_merging_with_partner_and_role_groups_gives_the_same_bytes_in_every_order(
+        project: Path) -> None:
+    inbox = project / "inbox"
+    for i, (partner, role) in enumerate([("second-partner", "Board member"),
+                                         ("second-partner", "Board member"),
+                                         ("second-partner", "Nurse"), ("lead-partner", "Nurse"),
+                                         ("lead-partner", "Nurse")]):
+        (inbox / f"more-{i}.yaml").write_text(
+            response_text(partner, role, {"vision-1": 1 + i % 4, "rules-2": 4 - i % 4}),
+            encoding="utf-8")
+    everyone = files(project)
+    made = {merged(project, order) for order in
+            (everyone, everyone[::-1], everyone[3:] + everyone[:3], everyone[1::2] + everyone[::2])}
+    assert len(made) == 1
+    item = yaml.safe_load(made.pop())["checklists"][0]
+    assert set(item["partners"]) == {"lead-partner", "second-partner"}  # groups are exercised
+
+
+def test_a_response_for_another_round_is_reported_at_its_round_line(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    late = project / "inbox" / "late.yaml"
+    late.write_text(response_text("lead-partner", "", {"vision-1": 2}, extra="round: 2027-Q1"),
+                    encoding="utf-8")
+    code = main(["assess", "merge", *map(str, files(project)), "--charter", CHARTER,
+                 "--round", "2026-Q4", "--charters", str(project / "charters")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "late.yaml:4:8: round: this response is for round 2027-Q1, not 2026-Q4" in err
+
+
+def test_a_merged_file_that_is_not_utf8_is_merged_over_without_a_traceback(
+        project: Path) -> None:
+    path = project / "charters" / CHARTER / "assessments" / "2026-Q4.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"merged: 2026-Q4\n\xff\xfe\n")
+    assert yaml.safe_load(merged(project, files(project)))["merged"] == "2026-Q4"
+
+
+def test_merge_takes_files_as_an_e_mail_program_saved_them(project: Path) -> None:
+    """The files never reach the repository, so their names need not be ids."""
+    for i, path in enumerate(files(project)):
+        path.rename(path.with_name(f"Answers from Partner {i}.YAML"))
+    assert yaml.safe_load(merged(project, files(project)))["checklists"][0]["respondents"] == 6
+
+
+def test_a_committed_response_file_still_needs_a_plain_name(project: Path) -> None:
+    from generator.selfassess.responses import check_response_file
+
+    folder = project / "charters" / CHARTER / "assessments"
+    folder.mkdir(parents=True)
+    path = folder / "Answers from Tom.yaml"
+    path.write_text(response_text("lead-partner", "", {"vision-1": 2}), encoding="utf-8")
+    assert [p.message for p in check_response_file(path)] == [
+        "file name 'Answers from Tom.yaml' is not allowed: use lowercase letters, digits and "
+        "hyphens, then .yaml, like '2026-10-12-solent-nhs-trust.yaml'"]
+
+
+@pytest.mark.parametrize("round_", ["<b>r</b>", "2026-\u202eQ4", "r" * 101, "a\nb"])
+def test_a_merged_files_round_edited_to_other_words_is_reported_with_its_line(
+        project: Path, round_: str) -> None:
+    path = Path(run_merge(files(project), project / "charters", CHARTER, "2026-Q4", 3))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "merged: 2026-Q4", f"merged: {json.dumps(round_)}"),  # YAML reads JSON strings
+        encoding="utf-8")
+    charters, _ = read_all([project / "charters" / f"{CHARTER}.yaml"])
+    _, problems = load_responses(project / "charters", charters)
+    assert len(problems) == 1
+    assert str(problems[0]).count("\n") == 0
+    assert "may hold letters, digits and - _ . only, at most 100 of them" in problems[0].message
+    assert "\u202e" not in str(problems[0])

@@ -33,7 +33,7 @@ def test_the_charter_pages_map_draws_each_network_as_a_ring_node_beyond_its_part
     [picture] = body.select("svg.cc-engagement-map")
     root = ET.fromstring(str(picture))
     drawn = [("".join(g.find(f"{SVG}title").itertext()),  # type: ignore[union-attr]
-              "".join(g.find(f"{SVG}text").itertext()))  # type: ignore[union-attr]
+              " ".join("".join(line.itertext()) for line in g.iter(f"{SVG}tspan")))
              for g in root.iter(f"{SVG}g") if g.get("class") == "cc-network"]
     hospital = "Dorset County Hospital NHS Foundation Trust"
     assert drawn == [

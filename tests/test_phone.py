@@ -2,7 +2,9 @@
 
 Tables and wide pictures may scroll inside their own box; a picture whose words would shrink
 below a readable size either keeps its drawn size in such a box or has its words next to it
-(the map in words, the measurements table, the stage named in the text).
+(the map in words, the measurements table, the stage named in the text). Every picture's
+words lie inside it and clear of each other as Chromium draws them. A few checks at desktop
+width and in the dark palette cover what the phone rules leave alone (rows of buttons).
 """
 
 from __future__ import annotations
@@ -158,3 +160,85 @@ def test_a_partner_pages_tables_fit_a_desktop_screen_without_scrolling(
                 "article .md-typeset__scrollwrap")].map(b => b.scrollWidth - b.clientWidth)""")
             assert boxes, path
             assert max(boxes) <= 1, (path, boxes)  # the Status column is in sight
+
+
+# Every picture's words as Chromium lays them out (getBBox, in the picture's own units): those
+# outside its frame (cut off), and pairs of words that cover each other. A picture's layout
+# estimates text widths; this checks the estimate against real glyphs.
+WORDS_IN_FRAME = """() => [...document.querySelectorAll("article svg.cc-svg")].map(svg => {
+  const frame = svg.viewBox.baseVal;
+  const toSvg = svg.getScreenCTM().inverse();
+  const boxes = [...svg.querySelectorAll("text")].map(t => {
+    const b = t.getBBox(), m = toSvg.multiply(t.getScreenCTM());
+    const at = (x, y) => new DOMPoint(x, y).matrixTransform(m);
+    const a = at(b.x, b.y), c = at(b.x + b.width, b.y + b.height);
+    return {words: t.textContent, x0: a.x, y0: a.y, x1: c.x, y1: c.y};
+  }).filter(b => b.x1 > b.x0);
+  const out = boxes.filter(b => b.x0 < frame.x - 0.5 || b.y0 < frame.y - 0.5 ||
+    b.x1 > frame.x + frame.width + 0.5 || b.y1 > frame.y + frame.height + 0.5);
+  const clash = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    if (a.x0 < b.x1 - 0.5 && b.x0 < a.x1 - 0.5 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5)
+      clash.push([a.words, b.words]);
+  }));
+  return {name: svg.getAttribute("class"), words: boxes.length,
+          outside: out.map(b => b.words), clash};
+})"""
+
+
+def test_every_pictures_words_lie_inside_its_frame_and_clear_of_each_other(
+        phone: Any, site: Path) -> None:
+    maps = 0
+    for path in pages(site):
+        if kind_of(path) not in ("charter", "self-assessment", "home"):
+            continue
+        phone.goto(site.joinpath(path).as_uri())
+        for picture in phone.evaluate(WORDS_IN_FRAME):
+            assert (picture["outside"], picture["clash"]) == ([], []), (path, picture)
+            maps += "cc-engagement-map" in picture["name"] and picture["words"] > 0
+    assert maps >= 2  # each example charter's map was measured
+
+
+# Pairs of buttons in one paragraph closer than 4 px, side by side or one row over another.
+CROWDED_BUTTONS = """() => [...document.querySelectorAll("article p")].flatMap(p => {
+  const boxes = [...p.querySelectorAll(":scope > .md-button")].map(b => b.getBoundingClientRect());
+  const near = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    const gap = Math.max(b.left - a.right, a.left - b.right, b.top - a.bottom, a.top - b.bottom);
+    if (gap < 4) near.push([p.textContent.trim().slice(0, 40), Math.round(gap)]);
+  }));
+  return near;
+})"""
+
+
+def test_a_row_of_buttons_that_wraps_on_a_desktop_keeps_its_buttons_apart(
+        browser: Any, site: Path) -> None:
+    # A partner page's three buttons (CSV, calendar, feed) take two rows in the content column.
+    wrapped = 0
+    with local_page(browser, viewport={"width": 1280, "height": 800}) as desktop:
+        paths = [p for p in pages(site) if kind_of(p) in ("partner", "charter")]
+        for path in [*paths, "changes.html"]:
+            desktop.goto(site.joinpath(path).as_uri())
+            assert desktop.evaluate(CROWDED_BUTTONS) == [], path
+            wrapped += desktop.evaluate("""() => [...document.querySelectorAll("article p")]
+              .some(p => new Set([...p.querySelectorAll(":scope > .md-button")]
+                .map(b => b.getBoundingClientRect().top)).size > 1)""")
+    assert wrapped  # some row did wrap, so the rows' spacing was measured too
+
+
+def test_buttons_read_at_4_5_to_1_in_the_dark_palette(browser: Any, site: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    with local_page(browser, viewport={"width": 1280, "height": 800}) as desktop:
+        for kind in ("partner", "charter"):
+            path = next(p for p in pages(site) if kind_of(p) == kind)
+            desktop.goto(site.joinpath(path).as_uri())
+            desktop.add_style_tag(content="* { transition: none !important; }")
+            # What the palette toggle does to the page (Material's script, palette.ts)
+            desktop.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+            results = Axe().run(desktop, context={"include": [["article .md-button"]]},
+                                options={"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+            checked = results.response["passes"] + results.response["violations"]
+            assert checked, path  # the buttons were looked at
+            assert results.response["violations"] == [], (path, [
+                n["failureSummary"] for v in results.response["violations"] for n in v["nodes"]])

@@ -62,6 +62,23 @@ def printed(printer: Any, site: Path, path: str) -> list[str]:
     return [page.extract_text() for page in pdf.pages]
 
 
+# The smallest words a printed picture may carry: 6 pt, the usual floor on paper, in CSS px.
+PRINT_READABLE_PX = 6 * 96 / 72
+
+# Each engagement map as printed: its smallest words (scaled to the page), its top-most word,
+# its last word.
+MAPS = """() => [...document.querySelectorAll("article svg.cc-engagement-map")].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll("text")];
+  const top = texts.reduce((a, b) => b.getBBox().y < a.getBBox().y ? b : a);
+  const own = el => [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)
+    .map(n => n.data).join("");  // not its <title>
+  const line = t => own(t.querySelector("tspan") || t);
+  return {smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize))) * scale,
+          first: line(top), last: line(texts[texts.length - 1])};
+})"""
+
+
 def html(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup(site.joinpath(path).read_text(encoding="utf-8"), "html.parser")
 
@@ -109,6 +126,20 @@ def test_no_pledge_is_split_across_printed_pages(printer: Any, site: Path) -> No
                     assert fact in block, (charter_id, lines[start], fact)
                 placed += 1
         assert placed == len(ids), f"{charter_id}: every pledge printed, each once"
+
+
+def test_the_engagement_map_prints_whole_on_one_page_in_words_of_at_least_6_pt(
+        printer: Any, site: Path) -> None:
+    # The map shrinks to the printable width: a wider map (one network named on one long line)
+    # printed its mechanism numbers at 5.5 pt.
+    for charter_id in charters(site):
+        path = f"charters/{charter_id}/index.html"
+        texts = [" ".join(t.split()) for t in printed(printer, site, path)]
+        [found] = printer.evaluate(MAPS)
+        assert found["smallest"] >= PRINT_READABLE_PX, (path, found)
+        on = [i for i, t in enumerate(texts) if found["last"] in t]
+        assert on, (path, found["last"])
+        assert found["first"] in texts[on[0]], (path, "the map is cut across pages")
 
 
 @pytest.mark.parametrize("kind", ["partner", "register"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import multiprocessing
 import os
@@ -18,7 +19,9 @@ from bs4 import BeautifulSoup, Tag
 from mkdocs.exceptions import Abort
 
 from conftest import ROOT, SiteBuilder, build, make_project
+from generator.render import STATUS_SYMBOLS
 from generator.source import read_all
+from generator.spec import STATUS_LABELS
 
 CHARTERS, _ = read_all([ROOT / "charters"])
 
@@ -348,3 +351,34 @@ def test_a_partner_pages_feed_buttons_stand_apart_from_its_list_of_charters(
     button = body.select_one("a.md-button")
     assert button is not None
     assert "Charters:" not in text(button.parent)
+
+
+def test_text_past_ascii_reads_as_written_though_generated_pages_are_kept_in_ascii(
+        site_builder: SiteBuilder, tmp_path: Path) -> None:
+    # MkDocs keeps every page's Markdown and HTML to the end of a build, and Python stores a
+    # string with one character past ASCII in two or four bytes a character: generated pages
+    # hold such characters as references, which read the same everywhere.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "charters", source)
+    charter = source / "riverside-food-poverty.yaml"
+    title = "Café Zoë’s “Food” Alliance ✓ 日本 😀"
+    charter.write_text(charter.read_text(encoding="utf-8").replace(
+        "title: Riverside Food Poverty Alliance", f"title: {title}", 1), encoding="utf-8")
+    site = site_builder(source)
+    cache = site.parent / ".cache" / "charters" / "docs"
+    pages = list(cache.rglob("*.md"))
+    assert pages
+    for path in pages:
+        path.read_bytes().decode("ascii")  # fails on any byte past ASCII
+    soup = page(site, "charters/riverside-food-poverty")
+    assert text(content(soup).h1).removesuffix(" ¶") == title
+    assert soup.title is not None
+    assert soup.title.get_text().startswith(title)
+    badges = {text(b) for b in content(soup).select(".cc-badge[class*=cc-status-]")}
+    assert badges
+    assert badges <= {f"{STATUS_SYMBOLS[s]} {label}"  # symbols past ASCII
+                      for s, label in STATUS_LABELS.items()}
+    home = content(page(site, ""))
+    assert title in text(home)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["title"] == title for doc in index["docs"])

@@ -247,6 +247,48 @@ def test_a_links_curve_stays_inside_the_pictures_frame(count: int) -> None:
     assert y0 < y < y0 + h
 
 
+Point = tuple[float, float]
+
+
+def drawn_links_and_markers(root: ET.Element) -> tuple[list[list[float]], list[Point]]:
+    """Each link's path as numbers (start, control, end) and each marker's centre on a spoke."""
+    links = [[float(v) for v in re.findall(r"-?[0-9.]+", e.get("d", ""))]
+             for e in root.iter(f"{NS}path") if e.get("class") == "cc-link"]
+    markers = []
+    for g in root.iter(f"{NS}g"):
+        if g.get("class") != "cc-marker":
+            continue
+        glyph = g[1]  # after its <title>: a circle, or a square
+        if glyph.get("cx") is not None:
+            x, y = float(glyph.get("cx", "0")), float(glyph.get("cy", "0"))
+        else:
+            half = float(glyph.get("width", "0")) / 2
+            x, y = float(glyph.get("x", "0")) + half, float(glyph.get("y", "0")) + half
+        if (x, y) != (0, 0):  # the legend's markers are drawn at 0, 0 and moved
+            markers.append((x, y))
+    return links, markers
+
+
+def test_a_link_between_partners_never_runs_over_a_mechanism_marker() -> None:
+    # Solent NHS Trust's link to the university crossed the hospital's spoke right on its
+    # marker 2, and read as part of it.
+    across = replace(made(5), engagement=Engagement(made(5).engagement.mechanisms[:1],
+                                                    (("p0", "p2"), ("p1", "p3"), ("p4", "p1"))))
+    checked = 0
+    for charter in [*examples(), fixture("fifteen-partners.yaml"), across]:
+        links, markers = drawn_links_and_markers(parse(svg.engagement_map(charter)))
+        assert markers, charter.id
+        for ax, ay, cx, cy, bx, by in links:
+            curve = [((1 - t) ** 2 * ax + 2 * (1 - t) * t * cx + t * t * bx,
+                      (1 - t) ** 2 * ay + 2 * (1 - t) * t * cy + t * t * by)
+                     for t in (k / 400 for k in range(401))]
+            over = [(mx, my) for mx, my in markers
+                    if min(((x - mx) ** 2 + (y - my) ** 2) ** 0.5 for x, y in curve) < 7 + 1.25]
+            assert over == [], (charter.id, (ax, ay), (bx, by))
+            checked += 1
+    assert checked >= 6
+
+
 def test_engagement_text_has_a_sentence_for_the_hub_and_each_partner() -> None:
     charter = next(c for c in examples() if c.id == "wessex-healthcare-education")
     sentences = svg.engagement_text(charter)
@@ -307,6 +349,8 @@ def test_band_widths_follow_the_meetings_each_partner_attended() -> None:
     assert [widths[name] for name in ranked] == sorted(widths.values())
     assert len(set(widths.values())) == len(widths)  # strictly wider for more
     assert widths[ranked[-1]] == band_width(4, 4) > widths[ranked[0]] == band_width(1, 4) > 2
+    # One meeting must not look like none: the band shows 2 units either side of the spoke.
+    assert band_width(1, 9) >= 2 + 2 * 2
 
 
 def test_each_partners_count_is_said_in_words_on_its_spoke_and_in_the_description() -> None:
@@ -341,10 +385,17 @@ def test_without_a_build_date_or_a_log_the_map_shows_no_bands() -> None:
 
 # --- Wider networks: the outer ring -------------------------------------------------------------
 
+def network_lines(g: ET.Element) -> list[str]:
+    """The lines of a drawn network's name."""
+    text = g.find(f"{NS}text")
+    assert text is not None
+    return ["".join(span.itertext()) for span in text.iter(f"{NS}tspan")]
+
+
 def network_groups(root: ET.Element) -> list[tuple[str, str]]:
-    """Each drawn network: its <title> and its label."""
+    """Each drawn network: its <title> and its label (its lines joined by spaces)."""
     return [("".join(g.find(f"{NS}title").itertext()),  # type: ignore[union-attr]
-             "".join(g.find(f"{NS}text").itertext()))  # type: ignore[union-attr]
+             " ".join(network_lines(g)))
             for g in root.iter(f"{NS}g") if g.get("class") == "cc-network"]
 
 
@@ -356,7 +407,7 @@ def test_each_network_is_a_ring_node_named_in_full_in_its_title_and_shortened_on
     whose = charter.partners[2].name
     assert network_groups(root) == [
         (f"Dorset GP federation: a wider network {whose} brings in", "Dorset GP federation"),
-        (f"{'A' * 60}: a wider network {whose} brings in", "A" * 33 + "…")]
+        (f"{'A' * 60}: a wider network {whose} brings in", "A" * 22 + " " + "A" * 21 + "…")]
     rings = [g.find(f"{NS}circle") for g in root.iter(f"{NS}g") if g.get("class") == "cc-network"]
     assert all(r is not None and r.get("class") == "cc-network-node" for r in rings)
     assert "a partner's wider network" in titles(root)
@@ -428,6 +479,24 @@ def test_networks_past_eight_share_one_entry_that_names_them_in_its_title() -> N
     whose = charter.partners[2].name
     assert drawn[7] == (f"4 more wider networks {whose} brings in: Network 7; Network 8; "
                         "Network 9; Network 10", "and 4 more")
+
+
+def test_a_long_network_name_wraps_like_a_partners_name_instead_of_widening_the_map() -> None:
+    # One network named on a single 33-character line made the example's map 100 units wider,
+    # which shrank every word of it on the page and on paper.
+    long = "Dorset care home providers' forum"
+    base = made(5)
+    charter = replace(base, partners=(*base.partners[:2],
+                                      replace(base.partners[2], networks=(long,)),
+                                      *base.partners[3:]))
+    root = parse(svg.engagement_map(charter, TODAY))
+    [group] = [g for g in root.iter(f"{NS}g") if g.get("class") == "cc-network"]
+    lines = network_lines(group)
+    assert " ".join(lines) == long
+    assert len(lines) == 2
+    assert max(len(line) for line in lines) <= 22
+    without = parse(svg.engagement_map(base, TODAY))
+    assert float(root.get("width", "inf")) <= float(without.get("width", "0")) + 20
 
 
 def test_twelve_partners_with_six_networks_each_stay_a_readable_size() -> None:

@@ -14,7 +14,7 @@ import math
 
 from generator.model import Charter, Mechanism, Partner
 from generator.pictures.base import Box, bounds, coords, esc, num, svg, text_lines, uid
-from generator.pictures.map_layout import NETWORK_R, MapLayout, Node, map_layout
+from generator.pictures.map_layout import NETWORK_R, Link, MapLayout, map_layout
 from generator.spec import SECTORS
 
 IN_PERSON = ("face-to-face", "on-site")
@@ -101,7 +101,9 @@ def shape(sector: str | None, x: float, y: float, r: float, cls: str) -> str:
 
 
 # Widths of the band under a spoke: the partner with the most meetings attended gets the widest.
-BAND_MIN, BAND_MAX = 4.0, 16.0
+# The narrowest shows 2 units either side of its 2-unit spoke: at 4 it read, printed or on a
+# scaled-down map, as the bare spoke of a partner that attended none.
+BAND_MIN, BAND_MAX = 6.0, 16.0
 
 
 def band_width(count: int, most: int) -> float:
@@ -119,15 +121,12 @@ def engagement_map(charter: Charter, today: dt.date | None = None) -> str:
     lay = map_layout(charter)
     mechanisms = charter.engagement.mechanisms
     partners = {p.id: p for p in charter.partners}
-    where = {n.partner_id: n for n in lay.nodes}
     logged = today if charter.meetings else None
     attended = ({n.partner_id: charter.engagement_of(n.partner_id, logged).attended
                  for n in lay.nodes} if logged else {})
     most = max(attended.values(), default=0)
-    links, bands, spokes, marks, shapes = [], [], [], [], []
-    for a, b in charter.engagement.links:
-        if a in where and b in where and a != b:  # hub links are its spokes already
-            links.append(_link(where[a], where[b], lay.ring, partners))
+    links = [_link(link, partners) for link in lay.links]
+    bands, spokes, marks, shapes = [], [], [], []
     for node in lay.nodes:
         reached = [(k, m) for k, m in enumerate(mechanisms) if m.reaches(node.partner_id)]
         kind = ("none" if not reached else "inperson"
@@ -156,8 +155,7 @@ def engagement_map(charter: Charter, today: dt.date | None = None) -> str:
     words = [text_lines(list(lb.lines), lb.box, lb.anchor, lb.size,
                         "cc-label cc-hub-label" if lb.partner_id == charter.hub else "cc-label")
              for lb in lay.labels]
-    apexes = [_apex(where[a], where[b], lay.ring) for a, b in charter.engagement.links
-              if a in where and b in where and a != b]
+    apexes = [_apex(link) for link in lay.links]
     area = bounds([lb.box for lb in lay.labels] + [n.box for n in lay.networks]
                   + [n.box for n in (lay.hub, *lay.nodes)] + apexes, 10)
     spare = max(0.0, 560 - (area.x1 - area.x0)) / 2  # centre a small map over the legend
@@ -188,15 +186,15 @@ def _networks(lay: MapLayout, partners: dict[str, Partner]) -> list[str]:
     for n in lay.networks:
         cx, cy = n.ring
         whose = partners[n.partner_id].name
-        text_y = n.box.y1 - (n.box.y1 - n.box.y0 - n.size) / 2 - 1
+        lines = "".join(f'<tspan x="{num(n.text_x)}" y="{num(y)}">{esc(line)}</tspan>'
+                        for line, y in zip(n.lines, n.baselines, strict=True))
         said = (f"{n.count} more wider networks {whose} brings in: {n.name}" if n.count > 1
                 else f"{n.name}: a wider network {whose} brings in")
         out.append(f'<g class="cc-network"><title>{esc(said)}</title>'
                    f'<circle class="cc-network-node" fill="none" '
                    f'stroke="currentColor" stroke-width="1.5" cx="{num(cx)}" cy="{num(cy)}" '
                    f'r="{num(NETWORK_R)}"/><text class="cc-label cc-network-label" '
-                   f'font-size="{num(n.size)}" text-anchor="{n.anchor}" x="{num(n.text_x)}" '
-                   f'y="{num(text_y)}">{esc(n.shown)}</text></g>')
+                   f'font-size="{num(n.size)}" text-anchor="{n.anchor}">{lines}</text></g>')
     return out
 
 
@@ -204,23 +202,15 @@ def _sector_cls(partner: Partner) -> str:
     return f"cc-shape cc-sector-{partner.sector if partner.sector in SECTORS else 'other'}"
 
 
-def _control(a: Node, b: Node, ring: float) -> tuple[float, float]:
-    # Curve through the inside of the ring, round the hub, so a link never reads as two spokes.
-    turn = (b.angle - a.angle) % (2 * math.pi)
-    mid = a.angle + turn / 2 if turn <= math.pi else b.angle + (2 * math.pi - turn) / 2
-    return 0.9 * ring * math.cos(mid), 0.9 * ring * math.sin(mid)
-
-
-def _apex(a: Node, b: Node, ring: float) -> Box:
+def _apex(link: Link) -> Box:
     """Round the middle of a link's curve, which may reach past every node and label (two
     partners either side of the hub): the picture's frame must hold it."""
-    cx, cy = _control(a, b, ring)
-    x, y = (a.x + 2 * cx + b.x) / 4, (a.y + 2 * cy + b.y) / 4
+    x, y = link.at(0.5)
     return Box(x - 3, y - 3, x + 3, y + 3)
 
 
-def _link(a: Node, b: Node, ring: float, partners: dict[str, Partner]) -> str:
-    cx, cy = _control(a, b, ring)
+def _link(link: Link, partners: dict[str, Partner]) -> str:
+    a, b, (cx, cy) = link.a, link.b, link.control
     names = f"{partners[a.partner_id].name} and {partners[b.partner_id].name}"
     return (f'<path class="cc-link" fill="none" stroke-width="2.5" stroke-dasharray="10 3 2 3" '
             f'd="M{num(a.x)} {num(a.y)}Q{num(cx)} {num(cy)} {num(b.x)} {num(b.y)}">'

@@ -2,8 +2,9 @@
 
 Each partner's wider networks are the outer ring: small ring-shaped nodes listed beyond its
 name, further from the hub than the name is, so hub, nodes and networks read from the centre
-out. Pure geometry, no SVG: `engagement_map` draws what `map_layout` places, and tests check
-the same layout for overlaps.
+out. A network's name wraps like a partner's: one long name on one line widened the whole
+picture, and so shrank all its words on a page or on paper. Pure geometry, no SVG:
+`engagement_map` draws what `map_layout` places, and tests check the same layout for overlaps.
 """
 
 from __future__ import annotations
@@ -37,16 +38,28 @@ class NetworkLabel:
 
     partner_id: str
     name: str  # in full, for the <title>
-    shown: str
+    lines: tuple[str, ...]  # as drawn: wrapped, at most NETWORK_LINES, the last maybe cut
     box: Box  # the ring node and the name together
     anchor: str  # "start": ring then name; "end": name then ring
     size: float
     count: int = 1  # more than 1: the networks past MAX_NETWORKS, named together in `name`
 
     @property
+    def step(self) -> float:
+        """The distance from one line of the name to the next."""
+        return self.size * 1.3
+
+    @property
+    def baselines(self) -> tuple[float, ...]:
+        """Where each line of the name sits, centred in its row."""
+        return tuple(self.box.y0 + k * self.step + (self.step - 1 + self.size) / 2 - 1
+                     for k in range(len(self.lines)))
+
+    @property
     def ring(self) -> tuple[float, float]:
-        """Centre of the ring node: on the side of the box that faces its partner's name."""
-        y = (self.box.y0 + self.box.y1) / 2
+        """Centre of the ring node: beside the name's first line, on the side of the box that
+        faces its partner's name."""
+        y = self.box.y0 + (self.step - 1) / 2
         if self.anchor == "end":
             return self.box.x1 - NETWORK_R, y
         return self.box.x0 + NETWORK_R, y
@@ -75,6 +88,22 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A direct link between two partners: a curve from node `a` to node `b` bent towards
+    `control`."""
+
+    a: Node
+    b: Node
+    control: tuple[float, float]
+
+    def at(self, t: float) -> tuple[float, float]:
+        """The point of the curve a fraction `t` of the way along it."""
+        (ax, ay), (cx, cy), (bx, by) = (self.a.x, self.a.y), self.control, (self.b.x, self.b.y)
+        u = 1 - t
+        return u * u * ax + 2 * u * t * cx + t * t * bx, u * u * ay + 2 * u * t * cy + t * t * by
+
+
+@dataclass(frozen=True)
 class MapLayout:
     """Everything the engagement map places, so tests can check it with the same geometry."""
 
@@ -85,6 +114,8 @@ class MapLayout:
     marker_radii: tuple[float, ...]  # one ring distance per mechanism
     marker_r: float
     networks: tuple[NetworkLabel, ...] = ()  # the outer ring, partner by partner
+    markers: tuple[tuple[float, float], ...] = ()  # the centre of every marker on a spoke
+    links: tuple[Link, ...] = ()  # between partners, the hub's own being its spokes
 
 
 def map_layout(charter: Charter) -> MapLayout:
@@ -124,44 +155,54 @@ def map_layout(charter: Charter) -> MapLayout:
             labels.append(label)
             networks += rings
         if not overlapping(labels, (hub, *nodes), networks) or ring > 2000:
-            return MapLayout(hub, nodes, tuple(labels), ring, radii, marker_r, tuple(networks))
+            break
         ring += 6
+    markers = tuple((r * math.cos(node.angle), r * math.sin(node.angle)) for node in nodes
+                    for r, m in zip(radii, charter.engagement.mechanisms, strict=True)
+                    if m.reaches(node.partner_id))
+    where = {n.partner_id: n for n in nodes}
+    keep_off = [lb.box for lb in labels] + [n.box for n in networks]
+    links = tuple(_link(where[a], where[b], ring, (hub, *nodes), markers, marker_r, keep_off)
+                  for a, b in charter.engagement.links if a in where and b in where and a != b)
+    return MapLayout(hub, nodes, tuple(labels), ring, radii, marker_r, tuple(networks), markers,
+                     links)
 
 
 # A partner's networks past this many share one entry, "and 3 more", which names them in its
 # <title>; the charter page lists them all.
 MAX_NETWORKS = 8
+# Lines a network's name may take, wrapped as its partner's name is; a longer one is cut with
+# an ellipsis (its <title> and the charter page have it whole).
+NETWORK_LINES = 2
 
-
-def shorten(name: str, chars: int) -> str:
-    """A network's name on one line of at most `chars` characters, cut with an ellipsis."""
-    name = " ".join(name.split())
-    return name if len(name) <= chars else name[: chars - 1].rstrip() + "…"
-
-
-# A network as drawn: its full name (for the <title>), the name shown, how many it stands for.
-_Shown = tuple[str, str, int]
+# A network as drawn: its full name (for the <title>), its lines, how many it stands for.
+_Shown = tuple[str, tuple[str, ...], int]
 
 
 def _networks_of(networks: tuple[str, ...], chars: int) -> list[_Shown]:
-    """Each network drawn, on one line; past MAX_NETWORKS, the rest as one last entry."""
+    """Each network drawn, wrapped; past MAX_NETWORKS, the rest as one last entry."""
+    def drawn(name: str) -> tuple[str, ...]:
+        return tuple(wrap(name, chars, NETWORK_LINES))
+
     if len(networks) <= MAX_NETWORKS:
-        return [(n, shorten(n, chars + 12), 1) for n in networks]
+        return [(n, drawn(n), 1) for n in networks]
     shown, rest = networks[:MAX_NETWORKS - 1], networks[MAX_NETWORKS - 1:]
-    return [*((n, shorten(n, chars + 12), 1) for n in shown),
-            ("; ".join(rest), f"and {len(rest)} more", len(rest))]
+    return [*((n, drawn(n), 1) for n in shown),
+            ("; ".join(rest), (f"and {len(rest)} more",), len(rest))]
 
 
 def _ring_widths(names: list[_Shown], size: float) -> list[float]:
-    return [2 * NETWORK_R + _NETWORK_GAP + text_width(shown, size - 1.5) for _, shown, _ in names]
+    return [2 * NETWORK_R + _NETWORK_GAP + max(text_width(line, size - 1.5) for line in lines)
+            for _, lines, _ in names]
 
 
 def _block_size(w: float, h: float, size: float,
                 names: list[_Shown]) -> tuple[float, float]:
     """Width and height of a partner's name with its networks under or over it."""
     step = (size - 1.5) * 1.3
+    rows = sum(len(lines) for _, lines, _ in names)
     return (max([w, *_ring_widths(names, size)]),
-            h + (len(names) * step + 2 if names else 0))
+            h + (rows * step + 2 if names else 0))
 
 
 def _split(block: Box, anchor: str, outward_up: bool, partner_id: str, lines: list[str],
@@ -180,13 +221,14 @@ def _split(block: Box, anchor: str, outward_up: bool, partner_id: str, lines: li
     side = "end" if anchor == "end" else "start"
     widest = max(rings, default=0.0)
     left = {"start": block.x0, "end": block.x1, "middle": (block.x0 + block.x1 - widest) / 2}
-    out = []
-    for k, ((name, shown, count), rw) in enumerate(zip(names, rings, strict=True)):
-        y = first + k * step
+    out, y = [], first
+    for (name, shown, count), rw in zip(names, rings, strict=True):
         bx0 = left[anchor] - rw if side == "end" else left[anchor]
-        # A little less than a step, so that rounding never makes neighbours touch.
-        out.append(NetworkLabel(partner_id, name, shown, Box(bx0, y, bx0 + rw, y + step - 1),
+        # A little less than its rows, so that rounding never makes neighbours touch.
+        out.append(NetworkLabel(partner_id, name, shown,
+                                Box(bx0, y, bx0 + rw, y + len(shown) * step - 1),
                                 side, small, count))
+        y += len(shown) * step
     return label, out
 
 
@@ -199,6 +241,32 @@ def _clear_of(node: Node, w: float, h: float) -> tuple[Box, str]:
                                   node.y + reach * math.sin(node.angle), node.angle, w, h)
         if not box.overlaps(node.box):
             return box, anchor
+
+
+# How far out a link's curve is pulled, as a share of the ring: 0.9 first, then as little
+# more or less as keeps it off every marker, node and name it would otherwise cross.
+_BENDS = (0.9, 1.0, 0.8, 1.1, 0.7, 1.2, 0.6, 1.3, 0.5)
+
+
+def _link(a: Node, b: Node, ring: float, nodes: tuple[Node, ...],
+          markers: tuple[tuple[float, float], ...], marker_r: float, boxes: list[Box]) -> Link:
+    """The link from `a` to `b`, curving through the inside of the ring round the hub (so it
+    never reads as two spokes), bent so that it crosses a spoke between markers, not over one
+    (a link drawn through marker 2 read as part of it)."""
+    turn = (b.angle - a.angle) % (2 * math.pi)
+    mid = a.angle + turn / 2 if turn <= math.pi else b.angle + (2 * math.pi - turn) / 2
+    others = [n.box for n in nodes if n.partner_id not in (a.partner_id, b.partner_id)]
+    clear = marker_r + 3  # the marker, half the link's width and a little air
+
+    def hits(link: Link) -> int:
+        points = [link.at(k / 48) for k in range(1, 48)]
+        return sum(any(math.hypot(x - mx, y - my) < clear for x, y in points)
+                   for mx, my in markers) + sum(
+            any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in points)
+            for box in (*others, *boxes))
+
+    tried = [Link(a, b, (k * ring * math.cos(mid), k * ring * math.sin(mid))) for k in _BENDS]
+    return min(tried, key=hits)  # the first of the least crossed: 0.9 when nothing is
 
 
 def _angles(count: int) -> list[float]:

@@ -24,13 +24,14 @@ from generator.review.compare import (
     UpdateChange,
     UpdateNote,
     Value,
+    label,
 )
 from generator.text import inline
 
 # The field names history pages have always shown; the "changed since signed" labels and the
 # sign-off list use `compare.label`, which says "due date" where these say "due".
 _LABELS = {"by": "made by", "to": "made to", "statement": "vision", "review_by": "review by",
-           "target_date": "target date"}
+           "target_date": "target date", **{f: label(f) for f in ("secretariat", "rounds")}}
 _PROSE = ("text", "summary", "statement")
 REWRITES = "rewrites recorded history"
 
@@ -70,14 +71,14 @@ def _moved(days: int | None) -> str:
 
 def field_line(change: FieldChange) -> str:
     """One field's change in words, e.g. `due: 2026-09-30 → 2026-10-14 (14 days later)`."""
-    label = _LABELS.get(change.field, change.field)
+    name = _LABELS.get(change.field, change.field)
     if change.field in _PROSE and isinstance(change.old, str) and isinstance(change.new, str):
-        return f"{label}: {word_diff(change.old, change.new)}"
+        return f"{name}: {word_diff(change.old, change.new)}"
     if change.field == "networks":  # a network's name may hold a comma
         old, new = (inline("; ".join(v)) if isinstance(v, tuple) and v else _shown(v)
                     for v in (change.old, change.new))
-        return f"{label}: {old} → {new}"
-    return f"{label}: {_shown(change.old)} → {_shown(change.new)}{_moved(change.days)}"
+        return f"{name}: {old} → {new}"
+    return f"{name}: {_shown(change.old)} → {_shown(change.new)}{_moved(change.days)}"
 
 
 def _set_by(u: UpdateNote) -> str:

@@ -14,8 +14,9 @@ The sign-off rule, the one `docs/review-workflow.md` states:
   source added to one, or changed, needs every partner too but leaves its value as recorded;
 - everything else is shared (title, summary, hub, stage, dates, vision and outcomes,
   principles, rules of engagement, engagement, the engagement log of meetings, metrics,
-  assessments, partners joining or leaving, the order of entries, a charter added, removed or
-  renamed) and needs every partner: every partner the charter names before or after the change.
+  assessments, the self-assessment's secretariat and rounds, partners joining or leaving, the
+  order of entries, a charter added, removed or renamed) and needs every partner: every
+  partner the charter names before or after the change.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ Value = str | float | int | tuple[str, ...] | None
 
 # Field names in words, for the comment, the history page and the "changed since signed" list.
 LABELS = {"by": "made by", "to": "made to", "statement": "vision", "review_by": "review by",
-          "target_date": "target date", "due": "due date", "signed": "signature"}
+          "target_date": "target date", "due": "due date", "signed": "signature",
+          "secretariat": "self-assessment secretariat", "rounds": "self-assessment rounds"}
 
 
 def label(field: str) -> str:
@@ -322,6 +324,14 @@ def _metrics(old: Sequence[Metric], new: Sequence[Metric],
     return tuple(out)
 
 
+def _rounds(a: Charter, b: Charter) -> tuple[FieldChange, ...]:
+    """The self-assessment rounds, if changed: '2026-spring from 2026-04-01 to 2026-06-30'."""
+    old, new = (tuple(f"{r.id} from {r.opens.isoformat()}"
+                      + (f" to {r.closes.isoformat()}" if r.closes else "") for r in c.rounds)
+                for c in (a, b))
+    return (FieldChange("rounds", old or None, new or None),) if old != new else ()
+
+
 def _noted(old: Sequence[Measurement], new: Sequence[Measurement]) -> tuple[MeasurementNote, ...]:
     """Notes and sources of measurements recorded on both sides that changed."""
     then = {x.date: x for x in old}
@@ -476,7 +486,8 @@ def compare_charter(old: Charter | None, new: Charter | None) -> CharterChange:
     fields = () if old is None or new is None else _shared(
         _fields(a, b, ("title", "summary", "hub", "stage", "established", "review_by"))
         + _fields(a.vision, b.vision, ("statement",))
-        + (() if a.assessments == b.assessments else (FieldChange("assessments", "…", "…"),)),
+        + (() if a.assessments == b.assessments else (FieldChange("assessments", "…", "…"),))
+        + _fields(a, b, ("secretariat",)) + _rounds(a, b),
         everyone)
     change = CharterChange(
         kind, first.id, first.title, old.path if old else None, new.path if new else None, fields,

@@ -21,6 +21,7 @@ from generator.review import git
 from generator.review.changes import charter_lines
 from generator.review.compare import CharterChange, compare_charter
 from generator.source import parse_charter
+from generator.spec import BIDI_CONTROLS, MAX_LINE_CHARS
 from generator.text import inline
 
 _NO_BLOB = "0" * 40
@@ -42,6 +43,7 @@ class Entry:
     subject: str
     change: CharterChange
     author: str = ""  # the commit's author name, as git has it
+    revision: str = ""  # the full hash, unique where the short one may not be (a feed's ids)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class _Commit:
     subject: str
     files: list[tuple[str, str | None, str, str | None]]  # old blob, old path, new blob, new path
     author: str = ""
+    full: str = ""
 
 
 def _log(root: Path, folder: str) -> tuple[list[_Commit], list[str]]:
@@ -98,7 +101,7 @@ def _log(root: Path, folder: str) -> tuple[list[_Commit], list[str]]:
         when, note = _when(seconds, iso)
         if note:
             notes.append(f"commit {full[:7]} {note}")
-        commits.append(_Commit(full[:7], when, subject, files, author))
+        commits.append(_Commit(full[:7], when, subject, files, author, full))
     return commits, notes
 
 
@@ -135,14 +138,35 @@ def _charter_file(path: str | None, folder: str) -> str | None:
 
 
 # Control characters in a commit subject (git keeps all but NUL) shown as their Unicode
-# pictures, so a page shows that they are there instead of carrying them invisibly.
+# pictures, so a page shows that they are there instead of carrying them invisibly; characters
+# that reorder the text around them (which have no pictures) and C1 controls as U+FFFD.
 _PICTURES = str.maketrans({**{c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"},
-                           0x7F: 0x2421})
+                           0x7F: 0x2421, **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+                           **dict.fromkeys(map(ord, BIDI_CONTROLS), 0xFFFD)})
+
+
+def visible(value: str) -> str:
+    """Text with its control and reordering characters shown, not acted on."""
+    return value.translate(_PICTURES)
 
 
 def readable(value: str) -> str:
-    """A commit's subject or author with its control characters shown as their pictures."""
-    return value.translate(_PICTURES)
+    """A commit's subject or author as a page shows it: `visible`, and at most as long as a
+    charter's one-line field (git sets no bound, and a long line of escaped characters is slow
+    to convert)."""
+    if len(value) > MAX_LINE_CHARS:
+        value = value[:MAX_LINE_CHARS - 1] + "\u2026"
+    return visible(value)
+
+
+def heading(entry: Entry) -> str:
+    """An entry's Markdown heading: `## 2026-05-01: the commit's subject`."""
+    return f"## {entry.date.isoformat()}: {inline(readable(entry.subject))}"
+
+
+def byline(entry: Entry) -> str:
+    """' by Ada Lovelace' (Markdown), or nothing when git has no author name."""
+    return f" by {inline(readable(entry.author))}" if entry.author.strip() else ""
 
 
 def change_lines(change: CharterChange) -> list[str]:
@@ -233,7 +257,8 @@ def _walk(commits: list[_Commit], blobs: Mapping[str, bytes | None], folder: str
             if change.is_empty() or c.when is None:
                 continue  # a commit without a readable date still moves the versions on
             entries.setdefault(change.id, []).append(
-                Entry(c.when.date(), c.when.isoformat(), c.short, c.subject, change, c.author))
+                Entry(c.when.date(), c.when.isoformat(), c.short, c.subject, change, c.author,
+                      c.full))
             marks = times.setdefault(change.id, {})
             for moved in (p.old_id for p in change.pledges if p.old_id):
                 marks.pop(moved, None)  # the pledge lives on under its new id
@@ -258,11 +283,16 @@ def last_changed(history: History, charter_id: str) -> dict[str, dt.date]:
     return dict(history.changed.get(charter_id, {}))
 
 
+def unavailable(history: History) -> str:
+    """What a page says when git cannot give the history (Markdown)."""
+    return f"History is unavailable because {inline(history.reason)}."
+
+
 def history_markdown(charter: Charter, history: History) -> str:
     """The page `charters/<id>/history/`: every change to the charter, newest first."""
     out = [f"# History: {inline(charter.title)}", ""]
     if not history.available:
-        out += [f"History is unavailable because {inline(history.reason)}.", ""]
+        out += [unavailable(history), ""]
         return "\n".join(out)
     entries = history.entries.get(charter.id, ())
     if not entries:
@@ -271,9 +301,8 @@ def history_markdown(charter: Charter, history: History) -> str:
         out += ["Every change to this charter, newest first, from the commits that made it.", ""]
     for e in entries:
         kind = kind_text(e.change)
-        by = f" by {inline(readable(e.author))}" if e.author.strip() else ""
-        out += [f"## {e.date.isoformat()}: {inline(readable(e.subject))}", "",
-                f"Commit {inline(e.commit)}{by}.{' ' + kind if kind else ''}", ""]
+        out += [heading(e), "",
+                f"Commit {inline(e.commit)}{byline(e)}.{' ' + kind if kind else ''}", ""]
         lines = change_lines(e.change)
         out += [*lines, ""] if lines else []
     return "\n".join(out)

@@ -2,12 +2,14 @@
 
 Both read the History that `history.collect` builds: one entry per commit and charter, in the
 words of `charters diff`. The page and the feeds are bounded (the page: the 12 months to the
-build date; each: the latest LIMIT changes), so neither grows with the whole history; each
-charter's history page keeps every change.
+build date; each: the latest LIMIT changes, each change at most LINES lines, its subject and
+author at most a one-line field's length), so neither grows with the whole history or one
+large commit; each charter's history page keeps every change.
 
 A feed is the same on every build of the same commits: `updated` is its newest entry's commit
-date (the build date when it has none), ids are `tag:` URIs made of the charter id and the
-commit, links are absolute when the site's address is known and relative to the feed if not.
+date (the build date when it has none), ids are `tag:` URIs made of the charter's id when the
+commit was made and the commit's full hash (so a charter renamed later keeps its entries' ids),
+links are absolute when the site's address is known and relative to the feed if not.
 Charter text, subjects and names are data: every one is escaped as XML text, and the entries'
 HTML is made by Markdown from the same escaped lines as the site's pages.
 """
@@ -25,12 +27,23 @@ from markdown import Markdown
 
 from generator.mdsafety import makeExtension, unsafe_html
 from generator.model import Charter, charters_of_partners
-from generator.review.history import Entry, History, change_lines, kind_text, readable
+from generator.review.history import (
+    Entry,
+    History,
+    byline,
+    change_lines,
+    heading,
+    kind_text,
+    readable,
+    unavailable,
+    visible,
+)
 from generator.text import inline
 
 PAGE = "changes.md"
 FEED = "changes.atom"  # the site's; each charter's and partner's sits in its own folder
 LIMIT = 100  # changes on the page and in each feed
+LINES = 30  # lines of one change shown on the page and in a feed; its history page has them all
 WINDOW = dt.timedelta(days=365)  # the page lists the 12 months to the build date
 # Stable across builds and sites' addresses; the date is when these ids were first minted.
 TAG = "tag:partnership-charters,2026:"
@@ -107,7 +120,7 @@ def changes_markdown(history: History, charters: Sequence[Charter], today: dt.da
     """The page `changes.md`: the charters' changes in the 12 months to `today`, newest first."""
     out = ["# What changed", ""]
     if not history.available:
-        return "\n".join([*out, f"History is unavailable because {inline(history.reason)}.", ""])
+        return "\n".join([*out, unavailable(history), ""])
     since = today - WINDOW
     shown, total = recent(history, since=since, limit=limit)
     feeds = (f"[Follow these changes (Atom feed)]({FEED}){{ .md-button }}\n\n"
@@ -126,8 +139,7 @@ def changes_markdown(history: History, charters: Sequence[Charter], today: dt.da
     pages = {c.id: c for c in charters}
     for change in shown:
         e = change.entry
-        out += [f"## {e.date.isoformat()}: {inline(readable(e.subject))}", "",
-                *_body(change, pages, repo_url, _page_link)]
+        out += [heading(e), "", *_body(change, pages, repo_url, _page_link)]
     return "\n".join(out)
 
 
@@ -143,8 +155,7 @@ def _body(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
     title = inline(charter.title if charter is not None else e.change.title)
     facts = [f"[{title}]({link(f'charters/{cid}/index.md')})" if charter is not None
              else f"{title} (no longer on the site)"]
-    by = f" by {inline(readable(e.author))}" if e.author.strip() else ""
-    facts.append(f"commit {inline(e.commit)}{by}")
+    facts.append(f"commit {inline(e.commit)}{byline(e)}")
     pull = pull_request(e.subject, repo_url)
     if pull is not None:
         facts.append(f"[{pull[0]}]({pull[1]})")
@@ -154,6 +165,11 @@ def _body(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
     kind = kind_text(e.change)
     out += [kind, ""] if kind else []
     lines = change_lines(e.change)
+    if len(lines) > LINES:  # one commit may rewrite a whole charter: its history has it all
+        rest = len(lines) - LINES
+        where = (f"[its history]({link(f'charters/{cid}/history.md')})" if charter is not None
+                 else "the history of the charter")
+        lines = [*lines[:LINES], f"- … and {rest} more line{'s' * (rest > 1)}: see {where}"]
     out += [*lines, ""] if lines else []
     targets = _targets(change, charter)
     if targets:
@@ -164,7 +180,8 @@ def _body(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
 
 def _targets(change: Change, charter: Charter | None) -> list[tuple[str, str]]:
     """(words, site path) of each pledge and metric the change touched that the charter's page
-    still shows, where its anchor is; none for a new charter, whose page is all new."""
+    still shows, where its anchor is (the first LINES of them); none for a new charter, whose
+    page is all new."""
     if charter is None or change.entry.change.kind == "added":
         return []
     pledges = {p.id for p in charter.pledges}
@@ -173,7 +190,8 @@ def _targets(change: Change, charter: Charter | None) -> list[tuple[str, str]]:
     return ([(f"pledge {p.id}", base + p.id) for p in change.entry.change.pledges
              if p.kind != "removed" and p.id in pledges]
             + [(f"metric {charter.metric(m.id).name}", f"{base}metric-{m.id}")
-               for m in change.entry.change.metrics if m.kind != "removed" and m.id in metrics])
+               for m in change.entry.change.metrics if m.kind != "removed" and m.id in metrics]
+            )[:LINES]
 
 
 # --- the feeds --------------------------------------------------------------------------------
@@ -216,7 +234,7 @@ def _feed(history: History, pages: Mapping[str, Charter], today: dt.date, site_u
            f'  <link rel="alternate" type="text/html" href="{_text(link(page))}"/>',
            "  <generator>Partnership Charters</generator>"]
     for change in shown:
-        key = (change.charter, change.entry.commit, depth)
+        key = (change.charter, change.entry.revision, depth)  # short hashes may collide
         if key not in made:
             made[key] = _entry(change, pages, repo_url, link)
         out.append(made[key])
@@ -253,7 +271,9 @@ def _entry(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
     html = _html("\n".join(_body(change, pages, repo_url, link)))
     return "\n".join([
         "  <entry>",
-        f"    <id>{TAG}{_text(cid)}/{_text(e.commit)}</id>",
+        # The charter's id when the commit was made: a charter renamed since keeps its entries'
+        # ids, so readers do not show its old changes again as new.
+        f"    <id>{TAG}{_text(e.change.id)}/{_text(e.revision)}</id>",
         f"    <title>{_text(f'{name}: {readable(e.subject)}')}</title>",
         f"    <updated>{e.timestamp}</updated>",
         f"    <author><name>{_text(readable(e.author).strip() or 'unknown')}</name></author>",
@@ -280,6 +300,6 @@ def _html(markdown: str) -> str:
 
 def _text(value: str) -> str:
     """Text or an attribute value in XML: escaped, with no character XML forbids."""
-    value = _NOT_XML.sub("\ufffd", readable(value))  # controls are pictures already
+    value = _NOT_XML.sub("\ufffd", visible(value))  # controls are pictures already
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))

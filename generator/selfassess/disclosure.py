@@ -79,6 +79,26 @@ def _contains(big: Sequence[int], small: Sequence[int]) -> bool:
     return len(big) == len(small) and all(b >= s for b, s in zip(big, small, strict=True))
 
 
+def _refusal(round_: str, head: tuple[str, str], sid: str, before: int, now: int,
+             threshold: int) -> str:
+    """Why a new merge of a committed round is refused, and what the secretariat can do."""
+    what = f"'{sid}' of the {head[0]} checklist" + (f" ({head[1]}-ratings)" if head[1] else "")
+    if before == now:
+        how = (f"the same {now} people with different ratings (an answer changed or replaced), "
+               "so comparing the two files would show that answer")
+    else:
+        moved = abs(now - before)
+        who = "1 person's answers" if moved == 1 else f"{moved} people's answers"
+        how = (f"{now} people where the committed file counts {before}, so comparing the two "
+               f"files would show {who}")
+    return (f"round {round_} is merged already, and git keeps every committed version of its "
+            f"file: this merge would count {what} from {how}. Nothing was written. Merge this "
+            f"round again once at least {before + threshold} people have rated it (the "
+            f"threshold is {threshold}), or merge only the new files into a round of their own "
+            "with --round NAME. (If the merged file was never committed, delete it and merge "
+            "again.)")
+
+
 def against(previous: str, items: list[dict[str, object]], round_: str, threshold: int) -> None:
     """Keep the new merge of a round from giving away the answers added since the last one.
 
@@ -96,12 +116,8 @@ def against(previous: str, items: list[dict[str, object]], round_: str, threshol
             old = before.get((*head, "", sid))
             moved = abs(sum(counts) - sum(old)) if old is not None else threshold
             if old is not None and tuple(counts) != old and moved < threshold:
-                raise ChartersError(
-                    f"round {round_}: merging again changes the counts of '{sid}' ({head[0]}) "
-                    f"by {moved} {'person' if moved == 1 else 'people'}, fewer than the "
-                    f"threshold {threshold}: git keeps the committed file, so the difference "
-                    f"would show their answers. Wait until at least {threshold} more have "
-                    "answered, or merge the new answers into a round of their own")
+                raise ChartersError(_refusal(round_, head, sid, sum(old), sum(counts),
+                                             threshold))
         olds: dict[str, list[tuple[int, ...]]] = {}
         for (checklist, raters, _, sid), counts in before.items():
             if (checklist, raters) == head:

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import ChartersError, Problem
+from generator import spec as s
+from generator.errors import ChartersError, Problem, printable
 from generator.model import Charter
 from generator.selfassess.aggregate import count_responses
 from generator.selfassess.assessments import Checklist, checklists_for
@@ -57,7 +58,7 @@ def read_responses(files: Sequence[Path], charter: Charter) -> list[Response]:
         problems += found
         if data is None:
             continue
-        response, found = parse_response(data, display, charter)
+        response, found = parse_response(data, display, charter, committed=False)
         problems += found
         if response is not None:
             out.append(response)
@@ -166,18 +167,36 @@ def _one(charter: Charter, checklist: Checklist, responses: Sequence[Response], 
     return item
 
 
+def check_round(round_: str) -> None:
+    """Raise unless `round_` can name the round's merged file, `<round>.yaml`."""
+    if not re.fullmatch(ROUND_PATTERN, round_):  # it may hold anything: show it on one line
+        raise ChartersError(f"round '{printable(round_[:40])}' may hold letters, digits and "
+                            "- _ . only, like 2026-Q4")
+    if len(round_) > s.MAX_ID_CHARS:
+        raise ChartersError(f"round '{round_[:40]}…' is {len(round_):,} characters long; a "
+                            f"round names a file, so it has at most {s.MAX_ID_CHARS}")
+    if s.reserved_name(round_):
+        raise ChartersError(f"round '{round_}' is a device name on Windows, which cannot store "
+                            f"a file named after it; choose another, like '{round_}-1'")
+
+
 def merge(charter: Charter, responses: Sequence[Response], round_: str, threshold: int,
           previous: str | None = None) -> str:
     """The merged round as YAML text; raises when a checklist has too few respondents.
 
-    `previous` is the round's merged file as committed before, if any (see `_against`)."""
-    if not re.fullmatch(ROUND_PATTERN, round_):
-        raise ChartersError(f"round '{round_}' may hold letters, digits and - _ . only, "
-                            "like 2026-Q4")
-    problems = [Problem(r.path, 1, 1, "round", f"this response is for round {r.round}, not "
-                                              f"{round_}; leave it out or merge it into its own "
-                                              "round") for r in responses
+    `previous` is the round's merged file as committed before, if any (see
+    `disclosure.against`)."""
+    check_round(round_)
+    problems = [Problem(r.path, *r.round_at, "round",
+                        f"this response is for round {r.round}, not {round_}; leave it out or "
+                        "merge it into its own round") for r in responses
                 if r.stated_round and r.round != round_]
+    if charter.rounds:  # a response that names no round is in the declared round of its date
+        problems += [Problem(r.path, *r.round_at, "date",
+                             f"this response names no round and was given on {r.date}, in "
+                             f"round {r.round}, not {round_}; merge it with --round {r.round}, "
+                             "or leave it out") for r in responses
+                     if not r.stated_round and r.round != round_]
     if problems:
         raise ChartersError(sorted(problems))
     items = []
@@ -213,8 +232,10 @@ def run_merge(files: Sequence[Path], charters_dir: Path, charter_id: str, round_
     date today): the charter's round that last opened, else the quarter."""
     charter = load_charter(charters_dir, charter_id)
     round_ = round_ or round_on(charter, today or dt.date.today())
+    check_round(round_)  # before it names a file to read
     out = charters_dir / charter_id / "assessments" / f"{round_}.yaml"
-    previous = out.read_text(encoding="utf-8") if out.is_file() else None
+    # A file mangled out of UTF-8 holds no counts to subtract: read what can be read.
+    previous = out.read_text(encoding="utf-8", errors="replace") if out.is_file() else None
     text = merge(charter, read_responses(files, charter), round_, threshold, previous)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -227,7 +248,8 @@ def load_charter(charters_dir: Path, charter_id: str) -> Charter:
 
     path = charters_dir / f"{charter_id}.yaml"
     if not path.is_file():
-        raise ChartersError(f"no charter '{charter_id}' ({shown(path)} does not exist)")
+        raise ChartersError(printable(f"no charter '{charter_id}' ({shown(path)} does not "
+                                      "exist)"))
     charters, problems = read_all([path])
     if problems or not charters:
         raise ChartersError(problems)

@@ -65,6 +65,7 @@ class Response:
     role: str = ""  # a role group such as 'board member', to group by; optional
     subject: str = ""  # 360-degree: the leader rated ('' when rating oneself)
     stated_round: bool = True  # whether the file gave its round (else the date's quarter)
+    round_at: tuple[int, int] = (1, 1)  # where the round is decided: `round:`, else `date:`
 
 
 def default_round(date: dt.date) -> str:
@@ -84,10 +85,11 @@ def round_on(charter: Charter, date: dt.date) -> str:
     return (opened[-1] if opened else charter.rounds[0]).id
 
 
-def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response | None,
-                                                                      list[Problem]]:
-    """One response file of `charter`; `path` names it in problems."""
-    problems = _file_name_problems(path)
+def parse_response(data: bytes, path: str, charter: Charter, *, committed: bool = True
+                   ) -> tuple[Response | None, list[Problem]]:
+    """One response file of `charter`; `path` names it in problems. A file to be merged is
+    never `committed`, so its name (as an e-mail program saved it) does not matter."""
+    problems = _file_name_problems(path) if committed else []
     root, found = load_bytes(data, path)
     if root is None:
         return None, problems + found
@@ -131,10 +133,12 @@ def parse_response(data: bytes, path: str, charter: Charter) -> tuple[Response |
     if problems:
         return None, sorted(problems)
     date: dt.date = values["date"]
+    mark = _value_node(root, "round" if values.get("round") else "date").start_mark
     return Response(charter.id, path, values["checklist"], respondent or "", date,
                     values.get("round") or round_on(charter, date), tuple(sorted(answers)),
                     partner, " ".join(values.get("role", "").split()), values.get("subject", ""),
-                    bool(values.get("round"))), []
+                    bool(values.get("round")),
+                    (mark.line + 1, mark.column + 1)), []
 
 
 def _answers(walker: Walker, node: yaml.Node,

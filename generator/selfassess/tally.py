@@ -8,11 +8,13 @@ the individual response files it replaces.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from generator import spec as s
 from generator.errors import Problem
 from generator.load import load_bytes
 from generator.model import Charter
@@ -69,6 +71,10 @@ def _counts(value: Any) -> tuple[int, int, int, int]:
 def _tallies(value: Any, path: str, charter: Charter) -> list[Tally]:
     known = {c.id: c for c in checklists_for(charter)}
     rnd = str(value[MARK])
+    # Shown on the page and named in its file: the words `assess merge` allows, nothing else.
+    if not re.fullmatch(s.ROUND_PATTERN, rnd) or len(rnd) > s.MAX_ID_CHARS:
+        raise ValueError(f"round '{rnd[:40]}' may hold letters, digits and - _ . only, at most "
+                         f"{s.MAX_ID_CHARS} of them")
     threshold = int(value["threshold"])
     out = []
     for item in value["checklists"]:
@@ -78,7 +84,7 @@ def _tallies(value: Any, path: str, charter: Charter) -> list[Tally]:
         ids = known[checklist].statement_ids()
         statements = tuple((str(k), _counts(v)) for k, v in (item.get("statements") or {}).items())
         left_out = tuple(str(x) for x in item.get("left-out") or ())
-        for sid in [s for s, _ in statements] + list(left_out):
+        for sid in [k for k, _ in statements] + list(left_out):
             if sid not in ids:
                 raise ValueError(f"unknown statement '{sid}' in checklist '{checklist}'")
         date = item["date"]
