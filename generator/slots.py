@@ -50,6 +50,11 @@ class Slots:
             return Markup(inline())
         return Markup(f'<span data-cc-slot="{self._add(make, False)}"></span>')
 
+    def within(self, make: Maker) -> str:
+        """The placeholder of a piece placed after search, for another piece's HTML to hold
+        (the site only): it is filled when the page's HTML is, wherever it then stands."""
+        return f'<div data-cc-slot="{self._add(make, False)}"></div>'
+
     def _add(self, make: Maker, searchable: bool) -> str:
         key = f"{'t' if searchable else ''}{len(self.made)}"
         self.made[key] = make

@@ -81,18 +81,23 @@ def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows],
 Facts = Sequence[tuple[str, Sequence[Cell]]]
 
 
-def facts(slots: Slots, items: Callable[[], Facts], root: str, *, searchable: bool = True
+def facts(slots: Slots, searched: Callable[[], Facts], rest: Callable[[], Facts], root: str
           ) -> Markup:
-    """A list of labelled facts ('By: …', 'Owner: …'), made when it is placed; `searchable`
-    ones before the search plugin reads the page."""
+    """Two lists of labelled facts that read as one ('By: …', 'Owner: …', then 'Due: …'),
+    made when they are placed: the `searched` ones before the search plugin reads the page,
+    the `rest` after it. One placeholder holds both (each raw HTML block costs conversion):
+    the first list brings the second's placeholder with it."""
 
-    def markdown() -> str:
+    def markdown(items: Callable[[], Facts]) -> str:
         return "\n".join(f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
-                         for label, cells in items()) + "\n"
+                          for label, cells in items()) + "\n"
 
-    def html(link: Link) -> str:
-        return '<ul class="cc-facts-list">\n' + "\n".join(
+    def html(items: Callable[[], Facts]) -> Callable[[Link], str]:
+        return lambda link: '<ul class="cc-facts-list">\n' + "\n".join(
             f"<li><strong>{label}:</strong> " + ", ".join(_html_cell(c, link) for c in cells)
             + "</li>" for label, cells in items()) + "\n</ul>"
 
-    return slots.block(html, markdown, searchable=searchable)
+    if not slots.placeholders:
+        return Markup(f"{markdown(searched)}\n\n{markdown(rest)}")
+    later, first = slots.within(html(rest)), html(searched)
+    return slots.block(lambda link: f"{first(link)}\n{later}", lambda: "", searchable=True)

@@ -112,15 +112,19 @@ def _pillar_markdown(prompts: Sequence[str], checklist: str, pillar: Pillar, lab
     return "\n".join([*lines, pillar_fieldsets(checklist, pillar, label, current)])
 
 
-def _pillar_html(charter: Charter, prompts: Sequence[str], checklist: str, pillar: Pillar,
-                 label: str, current: bool, link: Link) -> str:
-    # The prompts are made by `questions`: charter text escaped by `generator.text` (character
-    # references, which HTML reads as Markdown does) and links of ours to the charter's page.
+def _linked(charter: Charter, prompt: str, link: Link) -> str:
+    """A prompt made by `questions` as HTML: charter text escaped by `generator.text`
+    (character references, which HTML reads as Markdown does) and Markdown links of ours to
+    the charter's page, made HTML links."""
     def anchor(found: re.Match[str]) -> str:
         target = link(f"charters/{charter.id}/{found[2]}")
         return f'<a href="{html(target)}">{found[1]}</a>'
+    return _LINK.sub(anchor, prompt)
 
-    items = "".join(f"<li>{_LINK.sub(anchor, q)}</li>" for q in prompts)
+
+def _pillar_html(charter: Charter, prompts: Sequence[str], checklist: str, pillar: Pillar,
+                 label: str, current: bool, link: Link) -> str:
+    items = "".join(f"<li>{_linked(charter, q, link)}</li>" for q in prompts)
     head = (f'<p>Questions for this charter:</p>\n<ul class="sa-prompts">{items}</ul>\n'
             if prompts else "")
     return head + pillar_fieldsets(checklist, pillar, label, current)
@@ -145,7 +149,7 @@ def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Seq
             out += ["No round merged yet.", ""]
         else:
             out += _summary(summary, threshold, slots)
-        out += _talk_about(summary, questions(charter, checklist.id, today))
+        out += _talk_about(charter, summary, questions(charter, checklist.id, today), slots)
         others = summarise(checklist, responses, threshold, raters="others")
         if others.round is not None:
             # 360-degree ratings of colleagues, pooled over every leader rated: never one
@@ -157,9 +161,11 @@ def _aggregate(charter: Charter, checklists: Sequence[Checklist], responses: Seq
     return out
 
 
-def _talk_about(summary: ChecklistSummary, asked: dict[str, list[str]]) -> list[str]:
-    """The charter's questions beside each pillar's latest figures, for a board to discuss."""
-    rows = []
+def _talk_about(charter: Charter, summary: ChecklistSummary, asked: dict[str, list[str]],
+                slots: Slots) -> list[str]:
+    """The charter's questions beside each pillar's latest figures, for a board to discuss:
+    a list of ours, made as HTML after conversion (the page is not searched)."""
+    rows: list[tuple[str, str, list[str]]] = []
     for p in summary.pillars:
         if not asked.get(p.id):
             continue
@@ -177,10 +183,22 @@ def _talk_about(summary: ChecklistSummary, asked: dict[str, list[str]]) -> list[
             figures = "no responses yet"
         else:
             figures = f"too few ratings to show; needs {plural(p.needed, 'more response')}"
-        rows += [f"- **{inline(p.title)}** ({figures})", *(f"    - {q}" for q in asked[p.id])]
+        rows.append((inline(p.title), figures, asked[p.id]))
     if not rows:
         return []
-    return ["Questions for this charter, with the latest round:", "", *rows, ""]
+
+    def markdown() -> str:
+        return "\n".join(line for title, figures, prompts in rows for line in (
+            f"- **{title}** ({figures})", *(f"    - {q}" for q in prompts)))
+
+    def as_html(link: Link) -> str:
+        return '<ul class="sa-talk">' + "".join(
+            f"<li><strong>{title}</strong> ({figures})<ul>"
+            + "".join(f"<li>{_linked(charter, q, link)}</li>" for q in prompts) + "</ul></li>"
+            for title, figures, prompts in rows) + "</ul>"
+
+    return ["Questions for this charter, with the latest round:", "",
+            str(slots.block(as_html, markdown)), ""]
 
 
 def _change(p: PillarSummary) -> str:
