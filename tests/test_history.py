@@ -78,9 +78,9 @@ def test_the_history_page_lists_changes_newest_first_in_the_words_of_diff(repo: 
     history = collect(repo, repo / "charters")
     page = history_markdown(charter(), history)
     assert page.startswith("# History: Harbour Health Partnership\n\n")
-    march = page.index("## 2026-03-30: Move HH-2 &#124; &#42;later&#42;\n")
-    february = page.index("## 2026-02-20: HH-1 is at risk\n")
-    january = page.index("## 2026-01-10: Start the harbour charter\n")
+    march = page.index("## 2026-03-30: Move HH-2 &#124; &#42;later&#42; { #harbour-")
+    february = page.index("## 2026-02-20: HH-1 is at risk { #harbour-")
+    january = page.index("## 2026-01-10: Start the harbour charter { #harbour-")
     assert march < february < january
     assert "- pledge **HH-2** changed\n    - due: 2026-12-31 → 2027-01-31 (31 days later)\n" in page
     assert "- pledge **HH-1** changed\n    - status: active → at-risk\n" in page
@@ -145,8 +145,9 @@ def test_a_subject_with_control_characters_keeps_the_history_and_shows_them(repo
     page = history_markdown(renamed, history)
     assert "\x01" not in page
     assert "\x1f" not in page
-    assert "## 2026-04-01: &#58;000000 100644 evil \u2401 subject \u241f end\n" in page
-    assert "## 2026-05-01: Rename \u2401 it\n" in page
+    assert "## 2026-04-01: &#58;000000 100644 evil \u2401 subject \u241f end { #harbour-" in page
+    # Anchors keep the charter's id when the commit was made.
+    assert "## 2026-05-01: Rename \u2401 it { #harbour-health-" in page
 
 
 def test_a_merge_commit_between_changes_does_not_lose_the_next_change(repo: Path) -> None:

@@ -76,7 +76,7 @@ def test_one_large_commit_shows_a_bounded_change_that_points_to_its_history(
     june = page[page.index("## 2026-06-01"):page.index("## 2026-05-01")]
     assert len([line for line in june.splitlines() if line.startswith("- pledge")]) == LINES
     assert (f"- … and {50 - LINES} more lines: see "
-            "[its history](charters/harbour/history.md)") in june
+            "[its history](charters/harbour/history.md#harbour-") in june  # the entry there
     history = made["charters/harbour/history.md"]
     assert "Pledge number 59." in history  # the history page keeps every line
     see = next(line for line in june.splitlines() if line.startswith("See "))
@@ -85,7 +85,8 @@ def test_one_large_commit_shows_a_bounded_change_that_points_to_its_history(
     assert len(entry.links) <= LINES + 2  # its history, a pull request, the pledges
     html = entry.content[0].value
     assert "Pledge number 59." not in html
-    assert f'<a href="{SITE}charters/harbour/history.html">its history</a>' in html
+    assert re.search(f'<a href="{re.escape(SITE)}charters/harbour/history.html#harbour-'
+                     '[0-9a-f]{7}">its history</a>', html)
 
 
 @pytest.mark.git
@@ -181,10 +182,18 @@ def test_a_hostile_commit_reaches_no_page_feed_or_search_index_alive(tmp_path: P
         assert "<img src=x" not in text, path
         assert 'href="javascript' not in text.lower(), path
     page = BeautifulSoup((built / "changes.html").read_text(encoding="utf-8"), "html.parser")
-    heading = next(h for h in page.find_all("h2") if "config.site_name" in h.text)
-    assert heading.text.startswith("2026-06-01: {{ config.site_name }} {% raw %} "
-                                   "[x](javascript:alert(1)) <script>alert(2)</script> # ")
-    assert "\u241b[31m !!! note ~~40~~ (#3)" in heading.text
+    # The subject, whole under its heading on What changed, cut in the heading on the history
+    # page: text in both.
+    said = next(p for p in page.find_all("p") if "config.site_name" in p.text)
+    assert said.text.startswith("{{ config.site_name }} {% raw %} "
+                                "[x](javascript:alert(1)) <script>alert(2)</script> # ")
+    assert "\u241b[31m !!! note ~~40~~ (#3)" in said.text
+    assert not said.find_all(["script", "del", "s", "a"])
+    own = BeautifulSoup((built / "charters" / "harbour" / "history.html").read_text(
+        encoding="utf-8"), "html.parser")
+    heading = next(h for h in own.find_all("h2") if "config.site_name" in h.text)
+    assert heading.text == ("2026-06-01: {{ config.site_name }} {% raw %} "
+                            "[x](javascript:alert(1))\u2026\u00b6")  # and the permalink's ¶
     assert not heading.find_all(["script", "del", "s"])
     assert [a["class"] for a in heading.find_all("a")] == [["headerlink"]]  # the ¶ alone
 

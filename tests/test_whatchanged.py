@@ -14,9 +14,16 @@ from bs4 import BeautifulSoup
 
 from conftest import build, make_project
 from generator.publish import Collect, Settings, build_site
-from generator.review.history import collect
-from generator.review.whatchanged import changes_markdown, pull_request, recent, repository
+from generator.review.history import SHORT, anchors, collect, history_markdown, short
+from generator.review.whatchanged import (
+    PULLS,
+    changes_markdown,
+    pull_requests,
+    recent,
+    repository,
+)
 from generator.source import read_all
+from generator.text import inline
 
 BASE = (Path(__file__).parent / "cases" / "diff" / "base.yaml").read_text(encoding="utf-8")
 HOSTILE = "<script>alert(1)</script> & ]]> done"
@@ -98,6 +105,13 @@ def outputs(charters_dir: Path, today: dt.date = TODAY, **settings: Any) -> dict
 
 
 @pytest.fixture(scope="module")
+def commits(charters_dir: Path) -> dict[str, str]:
+    """Each commit's short hash, by its subject."""
+    history = collect(charters_dir.parent, charters_dir)
+    return {e.subject: e.commit for entries in history.entries.values() for e in entries}
+
+
+@pytest.fixture(scope="module")
 def site(charters_dir: Path) -> dict[str, Any]:
     return outputs(charters_dir, site_url=SITE, repo_url=REPO)
 
@@ -113,6 +127,8 @@ def titles(feed: bytes) -> list[str]:
     return [e.title for e in parse(feed).entries]
 
 
+MAY, APRIL, FEBRUARY = ("Move HH-2 and drop HH-3", "Bay: <b>words</b> & ]]> (#7)",
+                         "HH-1 is at risk (#12)")
 SUBJECTS = ["Harbour Health Partnership: Move HH-2 and drop HH-3",
             "Bay Partnership: Bay: <b>words</b> & ]]> (#7)",
             "Bay Partnership: Start the bay charter",
@@ -123,20 +139,26 @@ SUBJECTS = ["Harbour Health Partnership: Move HH-2 and drop HH-3",
 # --- the page ---------------------------------------------------------------------------------
 
 def test_the_page_lists_every_charters_changes_newest_first_with_authors_and_links(
-        charters_dir: Path) -> None:
+        charters_dir: Path, commits: dict[str, str]) -> None:
     charters, _ = read_all([charters_dir])
     page = changes_markdown(collect(charters_dir.parent, charters_dir), charters, TODAY,
                             repo_url=REPO)
     headings = [line for line in page.splitlines() if line.startswith("## ")]
-    assert headings == ["## 2026-05-01: Move HH-2 and drop HH-3",
-                        "## 2026-04-15: Bay&#58; &#60;b&#62;words&#60;/b&#62; &amp; "
-                        "&#93;&#93;&#62; (&#35;7)",
-                        "## 2026-03-30: Start the bay charter",
-                        "## 2026-02-20: HH-1 is at risk (&#35;12)",
-                        "## 2026-01-10: Start the harbour charter"]
+    assert headings == [
+        f"## 2026-05-01: Harbour Health Partnership {{ #harbour-{commits[MAY]} }}",
+        f"## 2026-04-15: Bay Partnership {{ #bay-{commits[APRIL]} }}",
+        f"## 2026-03-30: Bay Partnership {{ #bay-{commits['Start the bay charter']} }}",
+        f"## 2026-02-20: Harbour Health Partnership {{ #harbour-{commits[FEBRUARY]} }}",
+        "## 2026-01-10: Harbour Health Partnership "
+        f"{{ #harbour-{commits['Start the harbour charter']} }}"]
+    # The whole subject is the paragraph under the heading, as text.
+    assert "\n\nBay&#58; &#60;b&#62;words&#60;/b&#62; &amp; &#93;&#93;&#62; (&#35;7)\n\n" in page
     may = page[page.index("## 2026-05-01"):page.index("## 2026-04-15")]
+    assert "\n\nMove HH-2 and drop HH-3\n\n" in may
     assert ("[Harbour Health Partnership](charters/harbour/index.md) · commit " in may)
-    assert " by Ada · [its history](charters/harbour/history.md)" in may
+    # Its entry on the history page, by the same anchor.
+    assert (f" by Ada · [its history](charters/harbour/history.md#harbour-{commits[MAY]})"
+            in may)
     assert "- pledge **HH-2** changed\n    - due: 2026-12-31 → 2027-01-31 (31 days later)" in may
     assert "- pledge **HH-3** removed" in may
     # HH-3 has no anchor left to link to.
@@ -148,6 +170,76 @@ def test_the_page_lists_every_charters_changes_newest_first_with_authors_and_lin
     assert " by O'Brien &amp; Sons · [pull request #7]" in april
     assert "<script" not in page
     assert "[Follow these changes (Atom feed)](changes.atom)" in page
+
+
+LONG = ("Self-assessment: rounds the charter declares chosen alike by the page, an empty box "
+        "and assess merge; a copy-to-e-mail text; a summary that prints on two A4 pages; "
+        "engagement figures quoted by the engagement questions (#17, #16)")
+
+
+@pytest.fixture(scope="module")
+def long_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five commits, and a sixth whose subject is a paragraph naming two pull requests."""
+    charters_dir = make_repo(tmp_path_factory.mktemp("long") / "repo")
+    commit(charters_dir.parent, {"bay.yaml": BAY.replace("Director", "Deputy")}, LONG, "Grace",
+           "2026-06-01T09:00:00+00:00")
+    return charters_dir
+
+
+def test_a_long_subject_has_a_short_heading_and_is_shown_whole_under_it(
+        long_repo: Path) -> None:
+    charters, _ = read_all([long_repo])
+    history = collect(long_repo.parent, long_repo)
+    page = changes_markdown(history, charters, TODAY, repo_url=REPO)
+    june = history.entries["bay"][0]
+    # What changed: the date and the charter; the subject is the paragraph under them.
+    heading = f"## 2026-06-01: Bay Partnership {{ #bay-{june.commit} }}\n\n"
+    assert heading + inline(LONG) + "\n\n" in page
+    # Its history page: the date and the subject cut at a word, then the whole subject.
+    own = history_markdown(next(c for c in charters if c.id == "bay"), history)
+    cut = "Self-assessment: rounds the charter declares chosen alike by the page, an empty…"
+    assert len(cut) <= 80
+    assert f"## 2026-06-01: {inline(cut)} {{ #bay-{june.commit} }}\n\n{inline(LONG)}\n\n" \
+        in own
+    # A subject short enough is its heading, and not said twice.
+    assert own.count("Start the bay charter") == 1
+    # Headings stay short on both pages whatever the subject.
+    for markdown in (page, own):
+        assert all(len(line) < 12 + 80 + 40 for line in markdown.splitlines()
+                   if line.startswith("## "))
+
+
+def test_a_subject_naming_several_pull_requests_links_each_on_the_page_and_in_the_feeds(
+        long_repo: Path) -> None:
+    charters, _ = read_all([long_repo])
+    page = changes_markdown(collect(long_repo.parent, long_repo), charters, TODAY,
+                            repo_url=REPO)
+    june = page[page.index("## 2026-06-01"):page.index("## 2026-05-01")]
+    assert f" · pull requests [#17]({REPO}/pull/17), [#16]({REPO}/pull/16) · " in june
+    feed = parse(outputs(long_repo, site_url=SITE, repo_url=REPO)["charters/bay/changes.atom"])
+    entry = feed.entries[0]
+    assert entry.title == f"Bay Partnership: {LONG}"  # a feed's titles keep the whole subject
+    assert [(link.title, link.href) for link in entry.links if link.rel == "related"][-2:] == [
+        ("pull request #17", f"{REPO}/pull/17"), ("pull request #16", f"{REPO}/pull/16")]
+
+
+def test_a_heading_is_cut_at_a_word_with_an_ellipsis_only_when_too_long() -> None:
+    assert short("Move HH-2 and drop HH-3") == "Move HH-2 and drop HH-3"
+    assert short("one two three four", 12) == "one two…"
+    assert short("one, two, three", 10) == "one, two…"  # no comma left before the ellipsis
+    assert short("x" * 100, 10) == "x" * 9 + "…"  # one long word is cut through
+    assert short("a " + "x" * 100, 10) == "a xxxxxxx…"  # rather than leave a stub
+    assert short("a\x01b " * 40).startswith("a\u2401b a\u2401b")  # controls shown, as always
+    assert len(short("word " * 100)) <= SHORT
+
+
+def test_anchors_are_the_charter_and_commit_and_unique_on_a_page(long_repo: Path) -> None:
+    history = collect(long_repo.parent, long_repo)
+    bay = history.entries["bay"]
+    assert anchors(bay) == [f"bay-{e.commit}" for e in bay]
+    # The same commit twice (two files of one charter, or short hashes alike) stays apart.
+    assert anchors([bay[0], bay[0], bay[1]]) == [
+        f"bay-{bay[0].commit}", f"bay-{bay[0].commit}-2", f"bay-{bay[1].commit}"]
 
 
 def test_the_page_covers_the_twelve_months_to_the_build_date(charters_dir: Path) -> None:
@@ -181,16 +273,29 @@ def test_a_bounded_page_says_how_many_it_leaves_to_the_history_pages(
 
 
 def test_pull_requests_are_linked_on_github_and_gitlab_only_with_a_plain_address() -> None:
-    assert pull_request("Merge pull request #3 from x/y", REPO + "/") == (
-        "pull request #3", f"{REPO}/pull/3")
-    assert pull_request("Fix #2 (#15)", REPO) == ("pull request #15", f"{REPO}/pull/15")
-    assert pull_request("Tidy (!9)", "https://gitlab.example.org/org/charters") == (
-        "merge request !9", "https://gitlab.example.org/org/charters/-/merge_requests/9")
-    assert pull_request("Tidy (#9)", None) is None
-    assert pull_request("Tidy", REPO) is None
-    assert pull_request("Tidy (#9)", "javascript:alert(1)//") is None
-    assert pull_request("Tidy (#9)", 'https://x.org/a"onmouseover=b') is None
-    assert pull_request("Use &#9; here", REPO) is None
+    assert pull_requests("Merge pull request #3 from x/y", REPO + "/") == [
+        ("pull request #3", f"{REPO}/pull/3")]
+    assert pull_requests("Tidy (!9)", "https://gitlab.example.org/org/charters") == [
+        ("merge request !9", "https://gitlab.example.org/org/charters/-/merge_requests/9")]
+    assert pull_requests("Tidy (#9)", None) == []
+    assert pull_requests("Tidy", REPO) == []
+    assert pull_requests("Tidy (#9)", "javascript:alert(1)//") == []
+    assert pull_requests("Tidy (#9)", 'https://x.org/a"onmouseover=b') == []
+    assert pull_requests("Use &#9; here", REPO) == []
+
+
+def test_every_pull_request_a_subject_names_is_linked_in_order_and_once() -> None:
+    assert pull_requests("Engagement figures quoted (#17, #16)", REPO) == [
+        ("pull request #17", f"{REPO}/pull/17"), ("pull request #16", f"{REPO}/pull/16")]
+    assert pull_requests("Fix #2 and #02 again (#15, #2)", REPO) == [
+        ("pull request #2", f"{REPO}/pull/2"), ("pull request #15", f"{REPO}/pull/15")]
+    gitlab = "https://gitlab.example.org/org/charters"
+    # On GitLab `#` names issues: only `!` is a merge request.
+    assert [words for words, _ in pull_requests("Tidy #4 (!9, !8, !9)", gitlab)] == [
+        "merge request !9", "merge request !8"]
+    many = " ".join(f"#{n}" for n in range(1, 40))
+    assert [address for _, address in pull_requests(many, REPO)] == [
+        f"{REPO}/pull/{n}" for n in range(1, PULLS + 1)]
 
 
 def test_the_repository_is_repo_url_or_read_from_a_full_edit_uri() -> None:
@@ -204,7 +309,8 @@ def test_the_repository_is_repo_url_or_read_from_a_full_edit_uri() -> None:
 
 # --- the feeds --------------------------------------------------------------------------------
 
-def test_the_site_feed_is_atom_with_every_change_newest_first(site: dict[str, Any]) -> None:
+def test_the_site_feed_is_atom_with_every_change_newest_first(site: dict[str, Any],
+                                                              commits: dict[str, str]) -> None:
     feed = parse(site["changes.atom"])
     assert feed.feed.title == "Partnership charters: what changed"
     assert feed.feed.id == "tag:partnership-charters,2026:changes.atom"
@@ -221,7 +327,7 @@ def test_the_site_feed_is_atom_with_every_change_newest_first(site: dict[str, An
     assert all(i.startswith("tag:partnership-charters,2026:") for i in ids)
     may, april, _, february, _ = feed.entries
     assert {(link.rel, link.href) for link in may.links} == {
-        ("alternate", f"{SITE}charters/harbour/history.html"),
+        ("alternate", f"{SITE}charters/harbour/history.html#harbour-{commits[MAY]}"),
         ("related", f"{SITE}charters/harbour/#HH-2")}
     assert ("related", f"{REPO}/pull/12") in {(link.rel, link.href) for link in february.links}
     assert ("related", f"{REPO}/pull/7") in {(link.rel, link.href) for link in april.links}
@@ -269,14 +375,15 @@ def test_charter_text_subjects_and_names_stay_text_in_the_feeds(site: dict[str, 
     assert "alert(1)" in html
 
 
-def test_without_a_site_address_links_are_relative_to_the_feed(charters_dir: Path) -> None:
+def test_without_a_site_address_links_are_relative_to_the_feed(charters_dir: Path,
+                                                               commits: dict[str, str]) -> None:
     plain = outputs(charters_dir)
     feed = parse(plain["charters/harbour/changes.atom"])
     assert feed.feed.link == "../../charters/harbour/history.html"
     [may_links] = [e.links for e in feed.entries[:1]]
-    assert {link.href for link in may_links} == {"../../charters/harbour/history.html",
-                                                "../../charters/harbour/#HH-2"}
-    assert parse(plain["changes.atom"]).entries[0].link == "charters/harbour/history.html"
+    may = f"charters/harbour/history.html#harbour-{commits[MAY]}"
+    assert {link.href for link in may_links} == {f"../../{may}", "../../charters/harbour/#HH-2"}
+    assert parse(plain["changes.atom"]).entries[0].link == may
 
 
 def test_the_feeds_read_no_clock(charters_dir: Path, site: dict[str, Any]) -> None:
@@ -323,12 +430,23 @@ def test_the_pages_link_the_page_and_the_feeds_only_when_history_is_on(
     assert "changes.atom" not in off["partners/bay-council/index.md"]
 
 
+def built_site(folder: Path, history: bool) -> Path:
+    """A real, strict MkDocs build of this project's site with the repository's charters
+    and, last, a commit whose subject is a paragraph."""
+    config = make_project(folder, {}, {"history": history})
+    make_repo(folder)  # the project's own (empty) charters folder gains the history
+    commit(folder, {"bay.yaml": BAY.replace("Director", "Deputy")}, LONG, "Grace",
+           "2026-06-01T09:00:00+00:00")
+    return build(config)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_site(tmp_path_factory.mktemp("built") / "project", history=True)
+
+
 def test_mkdocs_builds_the_page_and_the_feeds_strictly_with_every_link_found(
-        tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    config = make_project(project, {}, {"history": True})
-    make_repo(project)  # the project's own (empty) charters folder gains the history
-    built = build(config)
+        built: Path) -> None:
     page = (built / "changes.html").read_text(encoding="utf-8")
     assert 'href="charters/harbour/index.html#HH-2"' in page
     # mkdocs.yml has no repo_url; its full edit_uri names the repository.
@@ -339,6 +457,85 @@ def test_mkdocs_builds_the_page_and_the_feeds_strictly_with_every_link_found(
     charter = (built / "charters" / "harbour" / "index.html").read_text(encoding="utf-8")
     assert 'href="changes.atom"' in charter
     assert parse((built / "partners" / "bay-council" / "changes.atom").read_bytes()).entries
+
+
+# Each heading of the page's article and each line of its table of contents, in lines as
+# drawn, with the paragraph after the first heading.
+DRAWN = """() => {
+  const lines = el => Math.round(el.getBoundingClientRect().height /
+                                 parseFloat(getComputedStyle(el).lineHeight));
+  const headings = [...document.querySelectorAll("article h2")];
+  return {headings: headings.map(lines),
+          contents: [...document.querySelectorAll(".md-sidebar--secondary .md-nav__link")]
+            .map(el => el.textContent.trim().length),
+          first: headings[0].nextElementSibling.textContent};
+}"""
+
+
+@pytest.mark.browser
+def test_on_a_phone_each_heading_takes_four_lines_at_most_with_the_subject_beneath(
+        built: Path) -> None:
+    from published import chromium, local_page
+
+    with chromium() as browser, local_page(browser, viewport={"width": 390, "height": 844},
+                                           is_mobile=True) as phone:
+        # Under each heading, the whole subject; a subject short enough is not said twice.
+        for path, first in (("changes.html", LONG),
+                            ("charters/bay/history.html", LONG),
+                            ("charters/harbour/history.html", "Commit ")):
+            phone.goto((built / path).as_uri())
+            drawn = phone.evaluate(DRAWN)
+            assert drawn["headings"], path
+            # Not a screenful: the date and at most SHORT characters of words.
+            assert max(drawn["headings"]) <= 4, (path, drawn["headings"])
+            assert max(drawn["contents"]) <= 12 + SHORT, path  # the date, the words
+            assert " ".join(drawn["first"].split()).startswith(first), path
+
+
+def feed_links(page: Path) -> list[tuple[str, str]]:
+    """(title, href) of each Atom feed a page's head offers for autodiscovery."""
+    head = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").head
+    assert head is not None
+    return [(link["title"], link["href"]) for link in head.find_all("link")
+            if link.get("rel") == ["alternate"] and link.get("type") == "application/atom+xml"]
+
+
+def test_every_page_offers_the_site_feed_and_charter_and_partner_pages_their_own(
+        built: Path) -> None:
+    pages = sorted(built.rglob("*.html"))
+    own = {"charters/bay/index.html", "charters/harbour/index.html",
+           "partners/bay-council/index.html", "partners/harbour-college/index.html",
+           "partners/harbour-hospital/index.html"}
+    assert own <= {page.relative_to(built).as_posix() for page in pages}
+    for page in pages:
+        where = page.relative_to(built).as_posix()
+        found = feed_links(page)
+        # MkDocs writes the 404 page's addresses from the site's root, its stylesheets' too:
+        # it is served at any address. Every other page's are relative to it.
+        hrefs = [href.removeprefix("/") if where == "404.html" else href
+                 for _, href in found]
+        assert all(not h.startswith(("/", "http:", "https:")) for h in hrefs), where
+        files = [(built / "404.html" if where == "404.html" else page).parent / h
+                 for h in hrefs]
+        assert all(f.is_file() for f in files), (where, hrefs)
+        targets = [f.resolve().relative_to(built.resolve()).as_posix() for f in files]
+        expected = ["changes.atom"]
+        if where in own:  # the feed of its own, beside the page
+            expected.append(where.replace("index.html", "changes.atom"))
+        assert targets == expected, where
+        # Each link is named as its feed names itself (the site's: as the site is named).
+        titles = [title for title, _ in found]
+        assert titles[0] == "Partnership Charters: what changed"
+        assert titles[1:] == [parse(f.read_bytes()).feed.title for f in files[1:]], where
+
+
+def test_without_history_no_page_offers_a_feed(tmp_path: Path) -> None:
+    off = built_site(tmp_path / "project", history=False)
+    assert not list(off.rglob("*.atom"))
+    pages = list(off.rglob("*.html"))
+    assert (off / "charters" / "harbour" / "index.html") in pages
+    assert (off / "partners" / "bay-council" / "index.html") in pages
+    assert [page for page in pages if feed_links(page)] == []
 
 
 class Remember:
@@ -410,7 +607,17 @@ def test_the_hostile_charter_builds_strictly_with_its_changes_shown_as_text(
     built = build(config)  # the plugin refuses a page with live markup: this one has none
     page = (built / "changes.html").read_text(encoding="utf-8")
     assert "<script>x" not in page
-    assert "Retitle </title><script>x</script> (#5)" in BeautifulSoup(page, "html.parser").h2.text
+    h2 = BeautifulSoup(page, "html.parser").h2
+    assert h2.text.startswith("2026-02-10: </title><script>alert('title')</script> Hostile & ")
+    assert h2.find_next_sibling("p").text == "Retitle </title><script>x</script> (#5)"
+    # The charter's feed, named in its page's head by its title, as an attribute's text.
+    raw = (built / "charters" / "hostile" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert('title')" not in raw
+    head = BeautifulSoup(raw, "html.parser").head
+    assert head is not None
+    assert [link["title"] for link in head.find_all("link", type="application/atom+xml")] == [
+        "Partnership Charters: what changed",
+        "</title><script>alert('title')</script> Hostile & Co ]]>: what changed"]
     for path in ("changes.atom", "charters/hostile/changes.atom"):
         raw = (built / path).read_bytes()
         assert b"<script" not in raw

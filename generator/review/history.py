@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,11 @@ from generator.text import inline
 
 _NO_BLOB = "0" * 40
 _STRUCK = re.compile(r"~~(.+?)~~")
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # ids are validated: this is a last guard
+# A heading's words at most: a subject kept to git's customary 72 characters stays whole, and
+# on a phone (390 px) a heading takes four lines at most; the paragraph under the heading has
+# the whole subject.
+SHORT = 80
 _HEX = "0123456789abcdef"
 _ZONE = re.compile(r"([+-])([0-9]{2}):([0-9]{2})\Z")  # the end of %cI
 SHALLOW = ("the repository is a shallow clone, so the dates of older changes are not known; "
@@ -159,9 +164,49 @@ def readable(value: str) -> str:
     return visible(value)
 
 
-def heading(entry: Entry) -> str:
-    """An entry's Markdown heading: `## 2026-05-01: the commit's subject`."""
-    return f"## {entry.date.isoformat()}: {inline(readable(entry.subject))}"
+def short(value: str, limit: int = SHORT) -> str:
+    """`value` as `readable` shows it, cut to at most `limit` characters at a word boundary
+    with '…' when it is longer (a heading, and its line in a table of contents)."""
+    value = readable(value)
+    if len(value) <= limit:
+        return value
+    cut = value[:limit]  # the ellipsis takes the place of the space it is cut at
+    space = cut.rfind(" ")
+    # A word longer than half the limit is cut through rather than leave a stub of a heading.
+    cut = cut[:space] if space >= limit // 2 else value[:limit - 1]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def anchors(entries: Iterable[Entry]) -> list[str]:
+    """Each entry's anchor on a page: the charter's id when the commit was made and the
+    commit's short hash (`harbour-1a2b3c4`), the same on every build and after a rename; a
+    second entry with the same one (two files, or short hashes that collide) gains `-2`."""
+    return unique(_ANCHOR_UNSAFE.sub("-", f"{e.change.id}-{e.commit}") for e in entries)
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    """The names in order, each repeated one with `-2`, `-3`… added."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        found, n = name, 1
+        while found in seen:
+            n += 1
+            found = f"{name}-{n}"
+        seen.add(found)
+        out.append(found)
+    return out
+
+
+def heading(entry: Entry, words: str, anchor: str) -> str:
+    """An entry's Markdown heading, `## 2026-05-01: words`, with an explicit anchor so that
+    links to it survive a change of words; `words` is Markdown already."""
+    return f"## {entry.date.isoformat()}: {words} {{ #{anchor} }}"
+
+
+def subject(entry: Entry) -> str:
+    """The commit's whole subject (Markdown), as a paragraph under the entry's heading."""
+    return inline(readable(entry.subject))
 
 
 def byline(entry: Entry) -> str:
@@ -299,10 +344,12 @@ def history_markdown(charter: Charter, history: History) -> str:
         out += ["No committed change to this charter yet.", ""]
     else:
         out += ["Every change to this charter, newest first, from the commits that made it.", ""]
-    for e in entries:
+    for e, anchor in zip(entries, anchors(entries), strict=True):
         kind = kind_text(e.change)
-        out += [heading(e), "",
-                f"Commit {inline(e.commit)}{byline(e)}.{' ' + kind if kind else ''}", ""]
+        words = short(e.subject)
+        out += [heading(e, inline(words), anchor), ""]
+        out += [subject(e), ""] if words != readable(e.subject) else []  # cut: shown whole
+        out += [f"Commit {inline(e.commit)}{byline(e)}.{' ' + kind if kind else ''}", ""]
         lines = change_lines(e.change)
         out += [*lines, ""] if lines else []
     return "\n".join(out)

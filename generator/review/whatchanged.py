@@ -4,7 +4,9 @@ Both read the History that `history.collect` builds: one entry per commit and ch
 words of `charters diff`. The page and the feeds are bounded (the page: the 12 months to the
 build date; each: the latest LIMIT changes, each change at most LINES lines, its subject and
 author at most a one-line field's length), so neither grows with the whole history or one
-large commit; each charter's history page keeps every change.
+large commit; each charter's history page keeps every change. An entry's heading is short (the
+date and the charter; the subject, which may be a paragraph, is under it) and its anchor is the
+one it has on the history page, which the page and the feeds link to.
 
 A feed is the same on every build of the same commits: `updated` is its newest entry's commit
 date (the build date when it has none), ids are `tag:` URIs made of the charter's id when the
@@ -30,12 +32,16 @@ from generator.model import Charter, charters_of_partners
 from generator.review.history import (
     Entry,
     History,
+    anchors,
     byline,
     change_lines,
     heading,
     kind_text,
     readable,
+    short,
+    subject,
     unavailable,
+    unique,
     visible,
 )
 from generator.text import inline
@@ -48,19 +54,23 @@ WINDOW = dt.timedelta(days=365)  # the page lists the 12 months to the build dat
 # Stable across builds and sites' addresses; the date is when these ids were first minted.
 TAG = "tag:partnership-charters,2026:"
 GUIDE = "guide/calendars.md#what-changed"
-# `#123` in a subject names a pull request: GitHub's `Title (#123)` and `Merge pull request #123`.
+# `#123` in a subject names a pull request: GitHub's `Title (#123)` and `Merge pull request #123`
+# (an issue's number too, `Fix #2 (#15)`: GitHub sends /pull/2 on to the issue).
 _PULL = re.compile(r"(?<![\w&])#([0-9]{1,9})\b")
 _MERGE_REQUEST = re.compile(r"(?<![\w&])!([0-9]{1,9})\b")
+PULLS = 10  # pull requests linked from one change at most: a subject rarely names more
 # XML 1.0 allows no other character: controls become their pictures, the rest U+FFFD.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
 class Change:
-    """One commit's changes to one charter, with the charter's id."""
+    """One commit's changes to one charter, with the charter's id and the entry's anchor on
+    the charter's history page."""
 
     charter: str
     entry: Entry
+    anchor: str = ""
 
 
 def recent(history: History, charter_ids: Iterable[str] | None = None,
@@ -70,29 +80,43 @@ def recent(history: History, charter_ids: Iterable[str] | None = None,
     if not history.available:
         return [], 0
     ids = sorted(history.entries) if charter_ids is None else sorted(set(charter_ids))
-    found = [(-_moment(e), cid, i, e) for cid in ids
-             for i, e in enumerate(history.entries.get(cid, ()))
+    found = [(-_moment(e), cid, i, e, anchor) for cid in ids
+             for i, (e, anchor) in enumerate(zip(history.entries.get(cid, ()),
+                                                 anchors(history.entries.get(cid, ())),
+                                                 strict=True))
              if since is None or e.date >= since]
     found.sort(key=lambda item: item[:3])  # the newest moment first; git's order breaks ties
-    return [Change(cid, e) for _, cid, _, e in found[:limit]], len(found)
+    return [Change(cid, e, anchor) for _, cid, _, e, anchor in found[:limit]], len(found)
 
 
 def _moment(entry: Entry) -> float:
     return dt.datetime.fromisoformat(entry.timestamp).timestamp()
 
 
-def pull_request(subject: str, repo_url: str | None) -> tuple[str, str] | None:
-    """The pull request a commit subject names, as (words, address), when the repository is
-    known: GitHub's `#123` (the last one named), GitLab's `!123`."""
+def pull_requests(subject: str, repo_url: str | None) -> list[tuple[str, str]]:
+    """Each pull request a commit subject names, in order and once, as (words, address), when
+    the repository is known: GitHub's `#123`, GitLab's `!123`; at most PULLS of them."""
     base = _repository(repo_url)
     if base is None:
-        return None
-    if "gitlab" in (urlsplit(base).hostname or ""):
-        found = _MERGE_REQUEST.findall(subject)
-        return (f"merge request !{found[-1]}", f"{base}/-/merge_requests/{found[-1]}") \
-            if found else None
-    found = _PULL.findall(subject)
-    return (f"pull request #{found[-1]}", f"{base}/pull/{found[-1]}") if found else None
+        return []
+    gitlab = "gitlab" in (urlsplit(base).hostname or "")
+    numbers: dict[str, None] = {}
+    for found in (_MERGE_REQUEST if gitlab else _PULL).finditer(subject):
+        numbers[found[1].lstrip("0") or "0"] = None  # `#007` is `#7`
+        if len(numbers) == PULLS:
+            break
+    if gitlab:
+        return [(f"merge request !{n}", f"{base}/-/merge_requests/{n}") for n in numbers]
+    return [(f"pull request #{n}", f"{base}/pull/{n}") for n in numbers]
+
+
+def _pull_links(pulls: Sequence[tuple[str, str]]) -> str:
+    """`[pull request #12](…)`, or `pull requests [#17](…), [#16](…)` (Markdown)."""
+    if len(pulls) == 1:
+        return f"[{pulls[0][0]}]({pulls[0][1]})"
+    kind, _, _ = pulls[0][0].rpartition(" ")
+    return f"{kind}s " + ", ".join(f"[{words.rpartition(' ')[2]}]({address})"
+                                   for words, address in pulls)
 
 
 def repository(repo_url: str | None, edit_uri: str | None) -> str | None:
@@ -137,9 +161,14 @@ def changes_markdown(history: History, charters: Sequence[Charter], today: dt.da
             "on its page, has every change since it began: see [the charters](charters/index.md).",
             "", feeds, ""]
     pages = {c.id: c for c in charters}
-    for change in shown:
-        e = change.entry
-        out += [heading(e), "", *_body(change, pages, repo_url, _page_link)]
+    # The heading names the charter (the subject may be a paragraph long), with the anchor the
+    # change has on its history page, unique here too (a commit changes several charters).
+    ids = unique(change.anchor for change in shown)
+    for change, anchor in zip(shown, ids, strict=True):
+        e, charter = change.entry, pages.get(change.charter)
+        title = short(charter.title if charter is not None else e.change.title)
+        out += [heading(e, inline(title), anchor), "", subject(e), "",
+                *_body(change, pages, repo_url, _page_link)]
     return "\n".join(out)
 
 
@@ -156,18 +185,18 @@ def _body(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
     facts = [f"[{title}]({link(f'charters/{cid}/index.md')})" if charter is not None
              else f"{title} (no longer on the site)"]
     facts.append(f"commit {inline(e.commit)}{byline(e)}")
-    pull = pull_request(e.subject, repo_url)
-    if pull is not None:
-        facts.append(f"[{pull[0]}]({pull[1]})")
+    pulls = pull_requests(e.subject, repo_url)
+    if pulls:
+        facts.append(_pull_links(pulls))
     if charter is not None:
-        facts.append(f"[its history]({link(f'charters/{cid}/history.md')})")
+        facts.append(f"[its history]({link(_history_path(change))})")
     out = [" · ".join(facts), ""]
     kind = kind_text(e.change)
     out += [kind, ""] if kind else []
     lines = change_lines(e.change)
     if len(lines) > LINES:  # one commit may rewrite a whole charter: its history has it all
         rest = len(lines) - LINES
-        where = (f"[its history]({link(f'charters/{cid}/history.md')})" if charter is not None
+        where = (f"[its history]({link(_history_path(change))})" if charter is not None
                  else "the history of the charter")
         lines = [*lines[:LINES], f"- … and {rest} more line{'s' * (rest > 1)}: see {where}"]
     out += [*lines, ""] if lines else []
@@ -176,6 +205,12 @@ def _body(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
         out += ["See " + ", ".join(f"[{inline(words)}]({link(path)})" for words, path in targets)
                 + ".", ""]
     return out
+
+
+def _history_path(change: Change) -> str:
+    """The change on its charter's history page."""
+    path = f"charters/{change.charter}/history.md"
+    return f"{path}#{change.anchor}" if change.anchor else path
 
 
 def _targets(change: Change, charter: Charter | None) -> list[tuple[str, str]]:
@@ -260,14 +295,12 @@ def _entry(change: Change, pages: Mapping[str, Charter], repo_url: str | None,
     e, cid = change.entry, change.charter
     charter = pages.get(cid)
     name = charter.title if charter is not None else e.change.title
-    home = link(f"charters/{cid}/history.md" if charter is not None else PAGE)
+    home = link(_history_path(change) if charter is not None else PAGE)
     links = [f'    <link rel="alternate" type="text/html" href="{_text(home)}"/>']
     links += [f'    <link rel="related" type="text/html" title="{_text(words)}" '
               f'href="{_text(link(path))}"/>' for words, path in _targets(change, charter)]
-    pull = pull_request(e.subject, repo_url)
-    if pull is not None:
-        links.append(f'    <link rel="related" type="text/html" title="{_text(pull[0])}" '
-                     f'href="{_text(pull[1])}"/>')
+    links += [f'    <link rel="related" type="text/html" title="{_text(words)}" '
+              f'href="{_text(address)}"/>' for words, address in pull_requests(e.subject, repo_url)]
     html = _html("\n".join(_body(change, pages, repo_url, link)))
     return "\n".join([
         "  <entry>",
