@@ -447,8 +447,7 @@ def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
     # page, which keeps the index small (two lists that read as one).
     lines = [f"#### {e(pledge.id)} {{ #{pledge.id} .cc-pledge }}", "",
              f"{status_badge(pledge.status)}{flag}", "", text.block(pledge.text), "",
-             tables.facts(slots, lambda: [f for f in facts() if f[0] in _SEARCHED],
-                          lambda: [f for f in facts() if f[0] not in _SEARCHED], root)]
+             tables.facts(slots, facts, _SEARCHED, root)]
     if pledge.updates:
         lines += ["", "**All updates**", "", *update_lines(pledge)]
     return Markup("\n".join(lines) + "\n")

@@ -8,7 +8,7 @@ A cell's text is charter text: escaped by `generator.text` on either way out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -81,23 +81,39 @@ def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows],
 Facts = Sequence[tuple[str, Sequence[Cell]]]
 
 
-def facts(slots: Slots, searched: Callable[[], Facts], rest: Callable[[], Facts], root: str
+class _FactList:
+    """One of the two lists, as HTML, made when the page is filled. A charter page holds one
+    pair per pledge until it is built, so this is a small object, not a nest of closures."""
+
+    __slots__ = ("first", "items", "labels", "then")
+
+    def __init__(self, items: Callable[[], Facts], labels: Container[str], first: bool,
+                 then: str = "") -> None:
+        self.items, self.labels, self.first, self.then = items, labels, first, then
+
+    def __call__(self, link: Link) -> str:
+        shown = "\n".join(
+            f"<li><strong>{label}:</strong> " + ", ".join(_html_cell(c, link) for c in cells)
+            + "</li>" for label, cells in self.items() if (label in self.labels) == self.first)
+        made = f'<ul class="cc-facts-list">\n{shown}\n</ul>'
+        return f"{made}\n{self.then}" if self.then else made
+
+
+def _none() -> str:
+    return ""
+
+
+def facts(slots: Slots, items: Callable[[], Facts], searched: Container[str], root: str
           ) -> Markup:
     """Two lists of labelled facts that read as one ('By: …', 'Owner: …', then 'Due: …'),
-    made when they are placed: the `searched` ones before the search plugin reads the page,
-    the `rest` after it. One placeholder holds both (each raw HTML block costs conversion):
-    the first list brings the second's placeholder with it."""
-
-    def markdown(items: Callable[[], Facts]) -> str:
-        return "\n".join(f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
-                          for label, cells in items()) + "\n"
-
-    def html(items: Callable[[], Facts]) -> Callable[[Link], str]:
-        return lambda link: '<ul class="cc-facts-list">\n' + "\n".join(
-            f"<li><strong>{label}:</strong> " + ", ".join(_html_cell(c, link) for c in cells)
-            + "</li>" for label, cells in items()) + "\n</ul>"
-
+    made when they are placed: those `searched` by label before the search plugin reads the
+    page, the rest after it. One placeholder holds both (each raw HTML block costs
+    conversion): the first list brings the second's placeholder with it."""
     if not slots.placeholders:
-        return Markup(f"{markdown(searched)}\n\n{markdown(rest)}")
-    later, first = slots.within(html(rest)), html(searched)
-    return slots.block(lambda link: f"{first(link)}\n{later}", lambda: "", searchable=True)
+        made = items()
+        return Markup("\n\n".join("\n".join(
+            f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
+            for label, cells in made if (label in searched) == first) + "\n"
+            for first in (True, False)))
+    later = slots.within(_FactList(items, searched, False))
+    return slots.block(_FactList(items, searched, True, later), _none, searchable=True)
