@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -86,6 +88,7 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         self.files: Files | None = None
         self.page_cache: _PageCache | None = None
         self.search_config: Any = None  # Material's search settings, as its index gives them
+        self.templates = _Compiled()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -155,6 +158,13 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         if found:
             raise PluginError(_refusal({page.file.src_uri: found}))
         return html
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # MkDocs makes a new Jinja environment for every build: under `mkdocs serve` that
+        # compiled the theme's templates again on every save.
+        if self.serving:
+            env.bytecode_cache = self.templates
+        return env
 
     @event_priority(10)  # before the search plugin, which strips what marks text unsearched
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
@@ -237,6 +247,22 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         data = {"config": self.search_config,
                 "docs": [entry for url in pages for entry in self.search.get(url, [])]}
         path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+class _Compiled(BytecodeCache):
+    """Templates compiled by earlier builds of a preview session, by name and source (Jinja's
+    key and checksum): a template that changed is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.compiled.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class _PageCache:
