@@ -117,7 +117,19 @@ def start_tags(page: str, known: set[str] | None = None) -> set[str]:
     return tags
 
 
+# Where `_ATTRIBUTE` can start an attribute's name: at the start, or after a character that
+# ends a name or a value. Without an "on" there, a ':' or a '&', no attribute can be found
+# unsafe: most tags (a picture's coordinates) are passed on that alone.
+_MAYBE_UNSAFE = re.compile(r"""(?:^|[\s/>="'])on|[:&]""", re.I)
+
+
 def _findings(name: str, attributes: str) -> list[str]:
+    if name not in _LIVE and not _MAYBE_UNSAFE.search(attributes):
+        return []
+    return _all_findings(name, attributes)
+
+
+def _all_findings(name: str, attributes: str) -> list[str]:
     found = []
     if name in _LIVE:
         found.append(f"<{name}> element")

@@ -152,3 +152,15 @@ def test_every_hostile_charter_that_validates_builds_strictly(mutant: tuple[str,
         assert len(charters) == len(EXAMPLES)
         site = build(make_project(Path(tmp) / "project", folder))
         assert (site / "charters" / name.removesuffix(".yaml") / "index.html").is_file()
+
+
+_ATTRIBUTE_TEXT = st.text(alphabet=st.sampled_from(
+    list(" \t\n/>=\"'&:;#xXoOnNcClLiIkK0123456789aAjJvVsSrRpPtThHeEfFdD-")), max_size=60)
+
+
+@given(st.sampled_from(["a", "svg", "text", "img", "script", "div"]), _ATTRIBUTE_TEXT)
+def test_the_quick_pass_of_the_live_markup_check_never_misses_what_the_full_one_finds(
+        name: str, attributes: str) -> None:
+    from generator.mdsafety import _all_findings, _findings
+
+    assert _findings(name, attributes) == _all_findings(name, attributes)
