@@ -102,7 +102,7 @@ def published_schema() -> bytes:
 def charters_json(charters: Sequence[Charter], today: dt.date, *, made: Made | None = None
                   ) -> bytes:
     """Every charter as validated plus computed fields, as UTF-8 JSON, one charter a line."""
-    made = made if made is not None and made.fits(today, made.site_url) else Made(today)
+    made = made if made is not None and made.today == today else Made(today)
     lines = [made.json_line(c) for c in charters]
     body = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
     return (f'{{\n  "format": {FORMAT},\n  "build_date": "{today.isoformat()}",\n'
@@ -340,7 +340,8 @@ def pledges_ics(charters: Sequence[Charter], today: dt.date, partner_id: str | N
 
 
 class Made:
-    """Each pledge's CSV line and calendar events, made on first use and then reused: by every
+    """Each pledge's CSV line and calendar events, and each charter's line of
+    `charters.json`, made on first use and then reused: by every
     feed that lists the pledge, and by later builds in the same process (the preview) for as
     long as its charter is the same object, which a parse cache keeps it while its file is
     unchanged."""

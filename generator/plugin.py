@@ -37,7 +37,8 @@ from generator.output import write_if_changed
 from generator.publish import Cache, Settings, build_site
 from generator.render import Output
 from generator.review.whatchanged import repository
-from generator.slots import Link, Maker, fill, searchable
+from generator.slots import Link, Maker, fill, searchable, unfilled
+from generator.text import compact
 
 log = logging.getLogger("mkdocs.plugins.charters")
 _DIGEST = re.compile(r"\n?<!-- charters: [0-9a-f]+ -->\n?")
@@ -153,7 +154,8 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         # search plugin reads the page, and checked with it.
         early = {key: make for key, make in made.items() if searchable(key)}
         if early:
-            html = ascii_html(fill(html, early, self._link(page))).decode("ascii")
+            # Kept narrow (text.compact): MkDocs holds every page's HTML to the end.
+            html = compact(fill(html, early, self._link(page)))
         found = unsafe_html(html, self.clean)
         if found:
             raise PluginError(_refusal({page.file.src_uri: found}))
@@ -194,7 +196,11 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         for key, make in made.items():
             if not searchable(key):  # placed already
                 pieces[key] = self._checked(page, make)
-        return fill(output, pieces, self._link(page))
+        output = fill(output, pieces, self._link(page))
+        if unfilled(output):  # a piece placed inside another placed too late: fail closed
+            raise PluginError(f"charters: {page.file.src_uri} holds a placeholder nothing "
+                              "filled; please report it as a bug")
+        return output
 
     def _checked(self, page: Page, make: Maker) -> Maker:
         def checked(link: Link) -> str:
@@ -250,8 +256,9 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
 
 
 class _Compiled(BytecodeCache):
-    """Templates compiled by earlier builds of a preview session, by name and source (Jinja's
-    key and checksum): a template that changed is compiled again."""
+    """Templates compiled by earlier builds of a preview session. Jinja keys each by its name
+    and file and checks a checksum of its source: a template edited, added or removed during
+    the session is compiled again."""
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
@@ -288,21 +295,12 @@ class _PageCache:
 
     def put(self, path: str, output: Output) -> None:
         content = output.content
-        write_if_changed(self.folder, path, content if isinstance(content, bytes)
-                         else ascii_html(content) if path.endswith(".md")
-                         else content.encode("utf-8"))
+        if isinstance(content, str):  # a page's Markdown, kept narrow (text.compact)
+            content = compact(content).encode("utf-8")
+        write_if_changed(self.folder, path, content)
         stamp = self._stamp(path)
         if stamp is not None:
             self.stamps[path] = stamp
-
-
-def ascii_html(text: str) -> bytes:
-    """HTML or Markdown with every character past ASCII as a character reference (`✓` is
-    `&#10003;`): the same page to a reader, to search and to Markdown (generated pages put no
-    text in code), at half the memory, because Python keeps a string with any non-ASCII
-    character in two or four bytes a character, and MkDocs keeps every page's Markdown and
-    HTML until the build ends."""
-    return text.encode("ascii", "xmlcharrefreplace")
 
 
 def _refusal(found: dict[str, list[str]]) -> str:

@@ -130,6 +130,7 @@ def environment() -> jinja2.Environment:
     env.filters["join"] = _join
     env.filters["block"] = lambda v, indent="": Markup(text.indent(text.block(v), indent))
     env.filters["id"] = _id
+    env.filters["yaml"] = lambda v: Markup(text.yaml_string(v))  # in a page's front matter
     env.filters["status"] = status_badge
     env.filters["raw"] = Markup  # HTML we escaped ourselves, inside a raw HTML block
     env.filters["number"] = number

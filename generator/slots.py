@@ -2,9 +2,10 @@
 
 Python-Markdown would only pass such HTML through, slowly, and the search plugin would index
 its chart labels and radio buttons. So a page's Markdown holds an empty placeholder element
-for each piece, and the piece is made after conversion and after search has read the page
-(`fill`, called by the plugin as mkdocs-autorefs fixes its links). Charter text cannot make a
-placeholder: `generator.text` turns every '<' it holds into a reference.
+for each piece (or a piece holds the placeholder of the piece after it, `Slots.within`), and
+the piece is made after conversion and after search has read the page (`fill`, called by the
+plugin as mkdocs-autorefs fixes its links). Charter text cannot make a placeholder:
+`generator.text` turns every '<' it holds into a reference.
 
 Without placeholders (`charters render --out`, for other publishers) each piece is written
 into the Markdown in its self-contained form instead.
@@ -52,13 +53,20 @@ class Slots:
 
     def within(self, make: Maker) -> str:
         """The placeholder of a piece placed after search, for another piece's HTML to hold
-        (the site only): it is filled when the page's HTML is, wherever it then stands."""
+        (the site only). `fill` does not read again what it places, so the piece holding it
+        must be `searchable` (placed first); the plugin refuses a page left with a
+        placeholder."""
         return f'<div data-cc-slot="{self._add(make, False)}"></div>'
 
     def _add(self, make: Maker, searchable: bool) -> str:
         key = f"{'t' if searchable else ''}{len(self.made)}"
         self.made[key] = make
         return key
+
+
+def unfilled(html: str) -> bool:
+    """Whether a placeholder is left in `html` (charter text cannot write one)."""
+    return _PLACEHOLDER.search(html) is not None
 
 
 def searchable(key: str) -> bool:

@@ -82,8 +82,10 @@ Facts = Sequence[tuple[str, Sequence[Cell]]]
 
 
 class _FactList:
-    """One of the two lists, as HTML, made when the page is filled. A charter page holds one
-    pair per pledge until it is built, so this is a small object, not a nest of closures."""
+    """One of the two lists (`first`: the facts whose label is in `labels`; else the others),
+    as HTML made when the page is filled, followed by `then` (the second list's placeholder,
+    which the first brings). A charter page holds one pair per pledge until it is built, so
+    this is a small object, not a nest of closures."""
 
     __slots__ = ("first", "items", "labels", "then")
 

@@ -270,3 +270,39 @@ def beyond_bounds(text: str) -> tuple[int, str] | None:
 def indent(text: str, prefix: str) -> str:
     """Indent every line but the first (for Markdown nested in a list item)."""
     return text.replace("\n", "\n" + prefix)
+
+
+def compact(text: str) -> str:
+    """`text` as one byte a character wherever that costs little.
+
+    Python stores a string at the width of its widest character (one, two or four bytes), and
+    MkDocs keeps every page's Markdown and HTML until a build ends: one badge's `✓` doubles a
+    page. When the characters past U+00FF are few (badges, dashes, quotes), they become
+    character references (`&#10003;`), which HTML reads as the character, and so does Markdown
+    everywhere but in code (charter text never reaches code, `block`). Text written mostly in
+    another script stays as it is: references would cost it more than they save, and Python-
+    Markdown sets each one aside.
+    """
+    if text.isascii():
+        return text
+    wide = len(text) - len(text.encode("latin-1", "ignore"))
+    if wide == 0 or wide * 50 > len(text):
+        return text
+    return text.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
+
+
+def yaml_string(value: str) -> str:
+    """`value` as a double-quoted YAML scalar in ASCII, which every YAML reader reads back as
+    it was (JSON's escapes split a character past U+FFFF in two, which PyYAML keeps apart)."""
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'

@@ -114,3 +114,26 @@ def test_a_broken_charter_shows_its_positioned_problem_in_the_browser_until_fixe
     preview.charter.write_text(text, encoding="utf-8")
     page = wait_for(preview.url(f"charters/{CHARTER}/"), ORIGINAL)
     assert "This charter has problems" not in page
+
+
+def test_templates_compiled_for_one_save_are_compiled_again_when_edited(tmp_path: Path) -> None:
+    # MkDocs makes a new Jinja environment for every build; the plugin keeps what it compiled
+    # for the session (plugin._Compiled). An edited template must never be served stale.
+    from jinja2 import Environment, FileSystemLoader
+
+    from generator.plugin import _Compiled
+
+    compiled = _Compiled()
+    template = tmp_path / "main.html"
+
+    def render() -> str:
+        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=compiled)
+        return env.get_template("main.html").render(x=1)
+
+    template.write_text("first {{ x }}", encoding="utf-8")
+    assert render() == "first 1"
+    assert len(compiled.compiled) == 1
+    assert render() == "first 1"  # from the cache
+    template.write_text("second {{ x + 1 }}", encoding="utf-8")
+    assert render() == "second 2"
+    assert len(compiled.compiled) == 1  # replaced, not piled up

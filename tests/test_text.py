@@ -6,6 +6,9 @@ from html import unescape
 
 import markdown
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.text import (
     MAX_BLOCK_DEPTH,
@@ -15,8 +18,10 @@ from generator.text import (
     beyond_bounds,
     block,
     code_spans,
+    compact,
     inline,
     safe_url,
+    yaml_string,
 )
 
 EXTENSIONS = ["toc", "tables", "attr_list", "def_list", "admonition", "pymdownx.tasklist"]
@@ -319,3 +324,25 @@ def test_everything_within_the_bounds_converts_without_recursion_error() -> None
 def test_a_setext_underline_after_any_marker_makes_no_heading(typed: str) -> None:
     rendered = site_html(block(typed))
     assert not any(f"<h{n}" in rendered for n in range(1, 7)), rendered
+
+
+@pytest.mark.parametrize("text", [
+    "plain", "Café ✓ Met – “quoted” and 😀",  # few wide characters: references
+    "日本語の文章です。" * 20 + " ✓",  # a script past Latin-1: left as it is
+])
+def test_compact_keeps_a_page_narrow_and_reading_the_same(text: str) -> None:
+    made = compact(text)
+    assert unescape(made) == text
+    wide = sum(ch > "\xff" for ch in text)
+    if wide * 50 <= len(text):
+        assert max(map(ord, made)) <= 0xFF  # one byte a character
+        assert "Café" in made or "é" not in text  # Latin-1 stays as written
+    else:
+        assert made == text  # references would cost more than they save
+
+
+@given(st.text())
+def test_a_front_matter_value_reads_back_as_it_was_written(value: str) -> None:
+    written = yaml_string(value)
+    assert written.isascii()
+    assert yaml.safe_load(f"title: {written}") == {"title": value}

@@ -256,7 +256,8 @@ def _link(a: Node, b: Node, ring: float, nodes: tuple[Node, ...],
     turn = (b.angle - a.angle) % (2 * math.pi)
     mid = a.angle + turn / 2 if turn <= math.pi else b.angle + (2 * math.pi - turn) / 2
     others = [n.box for n in nodes if n.partner_id not in (a.partner_id, b.partner_id)]
-    clear = (marker_r + 3) ** 2  # the marker, half the link's width and a little air
+    reach = marker_r + 3  # the marker, half the link's width and a little air
+    clear = reach * reach
     obstacles = (*others, *boxes)
 
     def hits(link: Link) -> int:
@@ -264,7 +265,6 @@ def _link(a: Node, b: Node, ring: float, nodes: tuple[Node, ...],
         # Only what lies near the curve's bounding box can be crossed: the rest is not tried.
         xs, ys = [x for x, _ in points], [y for _, y in points]
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        reach = math.sqrt(clear)
         near = [(mx, my) for mx, my in markers
                 if x0 - reach < mx < x1 + reach and y0 - reach < my < y1 + reach]
         boxes_near = [box for box in obstacles
