@@ -214,16 +214,24 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
     def _link(self, page: Page) -> Link:
         files = self.files
         assert files is not None
+        # A page links to the same few pages many times (a register's rows, a partner's
+        # tables): each is looked up once a page. None: the page itself.
+        urls: dict[str, str | None] = {}
+
+        def url_of(path: str) -> str | None:
+            if path not in urls:
+                file = files.get_file_from_path(path)
+                if file is None:
+                    raise PluginError(f"charters: {page.file.src_uri} links to {path}, which "
+                                      "is not generated; please report it as a bug")
+                urls[path] = None if file is page.file else get_relative_url(file.url, page.url)
+            return urls[path]
 
         def link(target: str) -> str:
             path, _, anchor = target.partition("#")
-            file = files.get_file_from_path(path)
-            if file is None:
-                raise PluginError(f"charters: {page.file.src_uri} links to {path}, which is "
-                                  "not generated; please report it as a bug")
-            if file is page.file and anchor:
-                return f"#{anchor}"
-            url = get_relative_url(file.url, page.url)
+            url = url_of(path)
+            if url is None:  # this page
+                return f"#{anchor}" if anchor else get_relative_url(page.url, page.url)
             return f"{url}#{anchor}" if anchor else url
         return link
 
