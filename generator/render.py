@@ -218,6 +218,13 @@ def status_counts(pledges: Iterable[Pledge]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
+def _ours(slots: Slots, made: str) -> Markup:
+    """A block of HTML the template wrote (charter text in it escaped), for print and not for
+    search: placed after search has read the page, or written as it is."""
+    made = str(made)
+    return slots.block(lambda link: made, lambda: made)
+
+
 def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Output]:
     """The call that renders one template into an Output, with its own slots."""
     compiled = environment().get_template(template)
@@ -229,7 +236,8 @@ def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Out
             pledge_table=functools.partial(pledge_table, slots),
             register_table=functools.partial(register_table, slots),
             pledge_block=functools.partial(pledge_block, slots),
-            table=functools.partial(tables.table, slots), **context)
+            table=functools.partial(tables.table, slots), ours=functools.partial(_ours, slots),
+            **context)
         return Output(markdown, slots.made)
     return make
 

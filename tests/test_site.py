@@ -397,3 +397,14 @@ def test_text_past_ascii_reads_as_written_though_generated_pages_are_kept_narrow
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any(doc["title"] == title for doc in index["docs"])
     assert any(doc["title"] == "Wessex ✓ Partnership" for doc in index["docs"])
+
+
+def test_the_signature_blocks_print_with_the_charter_but_stay_out_of_search(
+        example_site: Path) -> None:
+    body = content(page(example_site, "charters/wessex-healthcare-education"))
+    section = body.select_one("section.cc-print-only.cc-signatures")
+    assert section is not None
+    assert "Signed for each partner" in text(section)
+    index = (example_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Signed for each partner" not in index
+    assert "Signature" not in {doc["title"] for doc in json.loads(index)["docs"]}
