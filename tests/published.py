@@ -147,6 +147,21 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+# A4 less print.css's page margins (15 mm each side), in CSS pixels: the printable width.
+PRINTABLE_WIDTH = round((210 - 2 * 15) / 25.4 * 96)
+
+
+@contextmanager
+def printable_page() -> Iterator[Any]:
+    """A page laid out at A4's printable width, in a browser of its own, that prints to PDF."""
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": PRINTABLE_WIDTH, "height": 1000})
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
 def is_local(url: str) -> bool:
     parsed = urlparse(url)
     return parsed.scheme in LOCAL_SCHEMES or parsed.hostname in LOCAL_HOSTS

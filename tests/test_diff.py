@@ -43,13 +43,19 @@ class Repo:
         self.git("commit", "-q", "-m", message, date=date)
 
 
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, charter: str, message: str
+            ) -> Repo:
+    """A repository whose first commit holds `charter` as harbour.yaml, worked in."""
     made = Repo(tmp_path)
-    made.write("harbour.yaml", BASE)
-    made.commit("Start the harbour charter")
+    made.write("harbour.yaml", charter)
+    made.commit(message)
     monkeypatch.chdir(tmp_path)
     return made
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    return started(tmp_path, monkeypatch, BASE, "Start the harbour charter")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -586,11 +592,7 @@ OLD_MEETING = ("  - date: 2026-02-10\n    mechanism: Board\n    host: harbour-co
 
 @pytest.fixture
 def logged_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    made = Repo(tmp_path)
-    made.write("harbour.yaml", LOGGED)
-    made.commit("Start the harbour charter with its log")
-    monkeypatch.chdir(tmp_path)
-    return made
+    return started(tmp_path, monkeypatch, LOGGED, "Start the harbour charter with its log")
 
 
 def test_an_update_that_revises_the_due_date_is_listed_with_the_date_it_moved(

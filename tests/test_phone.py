@@ -91,12 +91,15 @@ def test_no_page_of_any_kind_scrolls_sideways_on_a_phone(phone: Any, site: Path)
     assert wide == {}
 
 
+def with_pictures(site: Path) -> list[str]:
+    """The pages that draw pictures: charters, self-assessments and the home page."""
+    return [p for p in pages(site) if kind_of(p) in ("charter", "self-assessment", "home")]
+
+
 def test_pictures_on_a_phone_stay_readable_or_have_their_words_beside_them(
         phone: Any, site: Path) -> None:
     checked = 0
-    for path in pages(site):
-        if kind_of(path) not in ("charter", "self-assessment", "home"):
-            continue
+    for path in with_pictures(site):
         phone.goto(site.joinpath(path).as_uri())
         for picture in phone.evaluate(PICTURES):
             checked += 1
@@ -189,9 +192,7 @@ WORDS_IN_FRAME = """() => [...document.querySelectorAll("article svg.cc-svg")].m
 def test_every_pictures_words_lie_inside_its_frame_and_clear_of_each_other(
         phone: Any, site: Path) -> None:
     maps = 0
-    for path in pages(site):
-        if kind_of(path) not in ("charter", "self-assessment", "home"):
-            continue
+    for path in with_pictures(site):
         phone.goto(site.joinpath(path).as_uri())
         for picture in phone.evaluate(WORDS_IN_FRAME):
             assert (picture["outside"], picture["clash"]) == ([], []), (path, picture)

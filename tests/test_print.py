@@ -20,12 +20,10 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import BUILD_DATE
-from published import chromium, kind_of, pages, published_site
+from published import kind_of, pages, printable_page, published_site
 
 pytestmark = pytest.mark.browser
 
-# A4 less print.css's page margins (15 mm each side), in CSS pixels: the printable width.
-PRINTABLE_WIDTH = round((210 - 2 * 15) / 25.4 * 96)
 SCREEN_ONLY = ("Also as data", "Edit this page", "Pledge register", "Back to top")
 
 # Elements laid out wider than the printable area under print styles.
@@ -46,12 +44,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def printer() -> Iterator[Any]:
     """A page laid out at the printable width, with print styles, that prints to PDF."""
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": PRINTABLE_WIDTH, "height": 1000})
-        page = context.new_page()
+    with printable_page() as page:
         page.emulate_media(media="print")
         yield page
-        context.close()
 
 
 def printed(printer: Any, site: Path, path: str) -> list[str]:

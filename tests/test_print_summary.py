@@ -11,13 +11,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from published import chromium, kind_of, pages, published_site
+from published import kind_of, pages, printable_page, published_site
 
 pytestmark = pytest.mark.browser
-
-# A4 less print.css's page margins (15 mm each side), in CSS pixels: the printable width.
-PRINTABLE_WIDTH = round((210 - 2 * 15) / 25.4 * 96)
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -26,11 +22,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def printer() -> Iterator[Any]:
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": PRINTABLE_WIDTH, "height": 1000})
-        page = context.new_page()
+    with printable_page() as page:
         yield page
-        context.close()
 
 
 def printed_summary(printer: Any, site: Path, path: str) -> list[str]:
