@@ -19,9 +19,11 @@ from markupsafe import escape
 _ANYWHERE = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>|~^=:!?#+$"}
 _ANYWHERE["&"] = "&amp;"
 # Control characters (YAML allows them in quoted strings) show as their Unicode pictures.
-_CONTROLS = {i: chr(0x2400 + i) for i in range(0x20) if chr(i) not in "\t\n\r"} | {0x7F: "\u2421"}
-_INLINE = str.maketrans({**_ANYWHERE, **{chr(k): v for k, v in _CONTROLS.items()}})
-_CONTROLS_ONLY = str.maketrans(_CONTROLS)
+# Each control character but tab and line breaks, as its Unicode picture (shown, not acted on).
+CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(0x20) if chr(i) not in "\t\n\r"} | {
+    0x7F: "\u2421"}
+_INLINE = str.maketrans({**_ANYWHERE, **{chr(k): v for k, v in CONTROL_PICTURES.items()}})
+_CONTROLS_ONLY = str.maketrans(CONTROL_PICTURES)
 # At the start of a line these also open lists, quotes and rules.
 _LEADING = {c: f"&#{ord(c)};" for c in "-.>%/"}
 
@@ -104,7 +106,7 @@ def _plain(part: str) -> str:
     Backslashes and backticks become references too, so no escape or stray backtick can make
     Markdown see a code span, or the end of one, where this function did not.
     """
-    part = (part.translate(_CONTROLS).replace("&", "&amp;").replace("<", "&lt;")
+    part = (part.translate(CONTROL_PICTURES).replace("&", "&amp;").replace("<", "&lt;")
             .replace("\\", "&#92;").replace("`", "&#96;").replace("~", "&#126;")
             .replace("{", "&#123;").replace("}", "&#125;").replace("![", "&#33;["))
     return _neutralise_links(part)

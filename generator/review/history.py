@@ -22,7 +22,7 @@ from generator.review.changes import charter_lines
 from generator.review.compare import CharterChange, compare_charter
 from generator.source import parse_charter
 from generator.spec import BIDI_CONTROLS, MAX_LINE_CHARS
-from generator.text import inline
+from generator.text import CONTROL_PICTURES, inline
 
 _NO_BLOB = "0" * 40
 _STRUCK = re.compile(r"~~(.+?)~~")
@@ -145,9 +145,8 @@ def _charter_file(path: str | None, folder: str) -> str | None:
 # Control characters in a commit subject (git keeps all but NUL) shown as their Unicode
 # pictures, so a page shows that they are there instead of carrying them invisibly; characters
 # that reorder the text around them (which have no pictures) and C1 controls as U+FFFD.
-_PICTURES = str.maketrans({**{c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"},
-                           0x7F: 0x2421, **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
-                           **dict.fromkeys(map(ord, BIDI_CONTROLS), 0xFFFD)})
+_PICTURES = str.maketrans({**CONTROL_PICTURES, **dict.fromkeys(range(0x80, 0xA0), "\ufffd"),
+                           **dict.fromkeys(map(ord, BIDI_CONTROLS), "\ufffd")})
 
 
 def visible(value: str) -> str:
