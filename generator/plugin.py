@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
 
+import markdown
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
@@ -35,7 +36,7 @@ from generator.errors import ChartersError
 from generator.mdsafety import unsafe_html
 from generator.output import write_if_changed
 from generator.publish import Cache, Settings, build_site
-from generator.render import Output
+from generator.render import Output, pledge_heading, pledge_heading_markdown
 from generator.review.whatchanged import repository
 from generator.slots import Link, Maker, fill, searchable, unfilled
 from generator.text import compact
@@ -104,10 +105,13 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
         if self.config.parallel is not None:
             log.info("charters: the 'parallel' option is ignored and will be removed: the "
                      "plugin now works in MkDocs' own process")
+        if "generator.plaintext" not in config.markdown_extensions:
+            config.markdown_extensions.append("generator.plaintext")  # the same pages, sooner
         option = cast("str | dt.date | None", self.config.build_date)
         self.settings = Settings(build_date(option, os.environ),
                                  self.config.assessment_threshold, self.config.history,
-                                 placeholders=True, site_url=config.site_url or None,
+                                 placeholders=True, headings=_writes_headings(config),
+                                 site_url=config.site_url or None,
                                  repo_url=repository(config.repo_url, config.edit_uri))
         return config
 
@@ -149,6 +153,11 @@ class ChartersPlugin(BasePlugin[ChartersConfig]):
                         files: Files) -> str:
         # The digest that keeps a page's Markdown in step with its pieces is not published.
         html = _DIGEST.sub("", html)
+        if page.file.generated_by == "charters":
+            # MkDocs keeps every page's Markdown to the end of the build; ours is in the page
+            # cache, and letting it go once converted keeps a large site's memory in bounds
+            # (not None: the page's title, taken from its converted heading, asks for a str).
+            page.markdown = ""
         made = self.slots.get(page.file.src_uri, {})
         # The pieces a reader searches (partners, pledges' facts) are placed now, before the
         # search plugin reads the page, and checked with it.
@@ -309,6 +318,17 @@ class _PageCache:
         stamp = self._stamp(path)
         if stamp is not None:
             self.stamps[path] = stamp
+
+
+def _writes_headings(config: MkDocsConfig) -> bool:
+    """Whether this site's Markdown writes a pledge's heading as `render.pledge_heading` does
+    (the toc extension with `permalink: true`, as this project's mkdocs.yml has it): then a
+    charter page's pledge headings are placed after conversion, and Markdown, which spends a
+    fifth of a charter page's conversion on them, reads only their text."""
+    sample = "Ab_1.c-2"  # every kind of character a pledge id may hold
+    md = markdown.Markdown(extensions=config.markdown_extensions,
+                           extension_configs=config.mdx_configs)
+    return md.convert(pledge_heading_markdown(sample)) == pledge_heading(sample)
 
 
 def _refusal(found: dict[str, list[str]]) -> str:

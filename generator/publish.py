@@ -49,6 +49,9 @@ class Settings:
     history: bool = True
     # True for the site: pictures, forms and long tables made after conversion.
     placeholders: bool = False
+    # True where the site's Markdown writes a pledge's heading as `render.pledge_heading`
+    # does: then pledge headings are placed after conversion too.
+    headings: bool = False
     site_url: str | None = None
     repo_url: str | None = None  # mkdocs.yml's, for links to the pull requests commits name
 
@@ -142,7 +145,7 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
         what_changed=None if history is None else partial(
             changes_markdown, history, charters, settings.today, repo_url=settings.repo_url))
     plan = site_plan(charters, settings.today, extras, placeholders=settings.placeholders,
-                     problems=[str(p) for p in problems])
+                     headings=settings.headings, problems=[str(p) for p in problems])
     for cid, found in _by_charter(problems, charters_dir).items():
         # The preview shows a broken charter's problems where its page was.
         plan[f"charters/{cid}/index.md"] = Planned(None, partial(_problems_page, found))

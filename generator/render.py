@@ -24,7 +24,7 @@ from generator.model import (
     charters_of_partners,
     times_a_year,
 )
-from generator.slots import Maker, Slots, figure, inline_svg
+from generator.slots import Link, Maker, Slots, figure, inline_svg
 from generator.spec import (
     IN_PERSON_MODES,
     MODE_LABELS,
@@ -225,8 +225,10 @@ def _ours(slots: Slots, made: str) -> Markup:
     return slots.block(lambda link: made, lambda: made)
 
 
-def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Output]:
-    """The call that renders one template into an Output, with its own slots."""
+def _page(template: str, placeholders: bool, *, headings: bool = False, **context: Any
+          ) -> Callable[[], Output]:
+    """The call that renders one template into an Output, with its own slots (and with
+    `headings`, its pledges' headings among them: see `pledge_block`)."""
     compiled = environment().get_template(template)
 
     def make() -> Output:
@@ -235,8 +237,9 @@ def _page(template: str, placeholders: bool, **context: Any) -> Callable[[], Out
             slots=slots, picture=functools.partial(_picture, slots, context["extras"].pictures),
             pledge_table=functools.partial(pledge_table, slots),
             register_table=functools.partial(register_table, slots),
-            pledge_block=functools.partial(pledge_block, slots),
-            table=functools.partial(tables.table, slots), ours=functools.partial(_ours, slots),
+            pledge_block=functools.partial(pledge_block, slots, headings and placeholders),
+            table=functools.partial(tables.table, slots),
+            bullets=functools.partial(tables.bullets, slots), ours=functools.partial(_ours, slots),
             **context)
         return Output(markdown, slots.made)
     return make
@@ -325,17 +328,19 @@ def _relative(target: str, here: str) -> str:
 
 
 def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras(), *,
-              placeholders: bool = True, problems: Sequence[str] = ()) -> dict[str, Planned]:
+              placeholders: bool = True, headings: bool = False, problems: Sequence[str] = ()
+              ) -> dict[str, Planned]:
     """Every generated page's path, the charters it reads, and the call that renders it.
 
     Listing the pages is cheap and rendering them is not: a publisher lists them all, and
     renders only those whose inputs changed since it last did (see `generator.publish`).
     With `placeholders`, pictures, forms and long tables are left out of the Markdown and made
-    after conversion (`generator.slots`); without, every page is self-contained.
+    after conversion (`generator.slots`); without, every page is self-contained. With
+    `headings` too, so are the pledges' headings and status badges (`pledge_block`).
     """
     rows = pledge_rows(charters, today)
     partners = partner_directory(charters)
-    common = {"today": today, "extras": extras, "to_names": to_names,
+    common: dict[str, Any] = {"today": today, "extras": extras, "to_names": to_names,
               "status_counts": status_counts, "reaches": reaches, "measured_by": measured_by,
               "percent": percent, "off_track_metrics": off_track_metrics,
               "partner_link": partner_link, "pager": pager, "partner_rows": partner_rows,
@@ -349,6 +354,7 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
               "needing_update": needing_update, "engagement_rows": engagement_rows,
               "meeting_rows": meeting_rows, "not_met_in_person": not_met_in_person,
               "partner_engagement_rows": partner_engagement_rows,
+              "health_lists": health_lists, "to_all_items": to_all_items,
               "HOME_ROWS": HOME_ROWS}
     made, received, to_all, involved = by_partner(charters, rows)
     plan: dict[str, Planned] = {}
@@ -357,7 +363,7 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
         for pledge in charter.pledges:
             own.setdefault(pledge.by, []).append(pledge)
         plan[f"charters/{charter.id}/index.md"] = Planned((charter.id,), _page(
-            "charter.md.j2", placeholders, c=charter, own=own,
+            "charter.md.j2", placeholders, headings=headings, c=charter, own=own,
             overdue={p.id for p in charter.pledges if p.is_overdue(today)},
             changed=extras.last_changed.get(charter.id, {}), **common))
         if charter.id in extras.self_assessment:
@@ -443,23 +449,51 @@ def partner_link(partner: Partner, root: str) -> Markup:
     return Markup(f"[{text.inline(partner.name)}]({root}partners/{partner.id}/index.md)")
 
 
-def pledge_block(slots: Slots, c: Charter, pledge: Pledge, overdue: bool,
+def pledge_block(slots: Slots, headings: bool, c: Charter, pledge: Pledge, overdue: bool,
                  changed: dt.date | None, root: str, today: dt.date) -> Markup:
     """One pledge on its charter's page, under a heading whose anchor is the pledge's id.
 
     Plain Python rather than a macro: a charter page has dozens of pledges, and this is the
-    hottest part of rendering. Its facts are a searchable list placed after conversion."""
-    e = text.inline
-    flag = OVERDUE_BADGE if overdue else ""
+    hottest part of rendering. Its facts are a searchable list placed after conversion. With
+    `headings`, so are its heading and status badge, written as the site's Markdown would
+    write them (`pledge_heading`): Markdown then reads only the pledge's own text."""
     facts = functools.partial(_pledge_facts, c, pledge, overdue, changed, today)
+    if headings:  # made when placed: a site holds thousands until then
+        head = functools.partial(_pledge_head, pledge.id, pledge.status, overdue)
+        lines: list[str] = [slots.block(head, _nothing, searchable=True, anchor=pledge.id)]
+    else:
+        lines = [pledge_heading_markdown(pledge.id), "", _badges(pledge.status, overdue)]
     # Who made it and who owns it are searched for; the rest is placed after search reads the
     # page, which keeps the index small (two lists that read as one).
-    lines = [f"#### {e(pledge.id)} {{ #{pledge.id} .cc-pledge }}", "",
-             f"{status_badge(pledge.status)}{flag}", "", text.block(pledge.text), "",
-             tables.facts(slots, facts, _SEARCHED, root)]
+    lines += ["", text.block(pledge.text), "", tables.facts(slots, facts, _SEARCHED, root)]
     if pledge.updates:
         lines += ["", "**All updates**", "", *update_lines(pledge)]
     return Markup("\n".join(lines) + "\n")
+
+
+def pledge_heading_markdown(pledge_id: str) -> str:
+    """A pledge's heading in Markdown: its id, which is also its anchor."""
+    return f"#### {text.inline(pledge_id)} {{ #{pledge_id} .cc-pledge }}"
+
+
+def pledge_heading(pledge_id: str) -> str:
+    """The HTML that Python-Markdown's toc extension (with `permalink: true`) writes for
+    `pledge_heading_markdown`; the plugin places pledge headings as this only where the
+    site's Markdown configuration writes the same (`generator.plugin`)."""
+    return (f'<h4 class="cc-pledge" id="{pledge_id}">{text.inline(pledge_id)}<a '
+            f'class="headerlink" href="#{pledge_id}" title="Permanent link">&para;</a></h4>')
+
+
+def _badges(status: str, overdue: bool) -> str:
+    return f"{status_badge(status)}{OVERDUE_BADGE if overdue else ''}"
+
+
+def _pledge_head(pledge_id: str, status: str, overdue: bool, link: Link) -> str:
+    return f"{pledge_heading(pledge_id)}\n<p>{_badges(status, overdue)}</p>"
+
+
+def _nothing() -> str:
+    return ""
 
 
 def update_lines(pledge: Pledge) -> list[str]:
@@ -755,6 +789,31 @@ def partners_of(rows: Iterable[PledgeRow]) -> list[Partner]:
         for partner in partners:
             found.setdefault(partner.id, partner)
     return sorted(found.values(), key=lambda p: (p.name.lower(), p.id))
+
+
+def health_lists(rows: Iterable[PledgeRow]) -> tuple[list[PledgeRow], list[PledgeRow],
+                                                     list[PledgeRow]]:
+    """The pledges overdue, those at risk and not overdue, and those missed, in one pass (the
+    home page's summary reads every pledge of the site)."""
+    overdue: list[PledgeRow] = []
+    at_risk: list[PledgeRow] = []
+    missed: list[PledgeRow] = []
+    for r in rows:
+        status = r.pledge.status
+        if r.overdue:
+            overdue.append(r)
+        elif status == "at-risk":
+            at_risk.append(r)
+        if status == "missed":
+            missed.append(r)
+    return overdue, at_risk, missed
+
+
+def to_all_items(to_all: Iterable[tuple[Charter, int]]) -> list[list[Cell]]:
+    """A partner's charters with pledges to all their partners, and how many, as list items."""
+    return [[Cell(c.title, link=f"charters/{c.id}/index.md#pledges",
+                  html=f": {n} pledge{'s' if n != 1 else ''} to all partners")]
+            for c, n in to_all]
 
 
 def charters_to_all(rows: Iterable[PledgeRow]) -> list[Charter]:

@@ -25,7 +25,9 @@ Link = Callable[[str], str]
 # What makes one piece's HTML, given the page's link resolver.
 Maker = Callable[[Link], str]
 
-_PLACEHOLDER = re.compile(r'<(div|span) data-cc-slot="(t?\d+)"></\1>')
+# A placeholder may name the anchor its piece holds: MkDocs reads ids in a page's raw HTML to
+# check the links to them.
+_PLACEHOLDER = re.compile(r'<(div|span) data-cc-slot="(t?\d+)"(?: id="[^"<>&]*")?></\1>')
 
 
 @dataclass
@@ -35,15 +37,17 @@ class Slots:
     placeholders: bool = True
     made: dict[str, Maker] = field(default_factory=dict)
 
-    def block(self, make: Maker, inline: Callable[[], str], *, searchable: bool = False
-              ) -> Markup:
+    def block(self, make: Maker, inline: Callable[[], str], *, searchable: bool = False,
+              anchor: str | None = None) -> Markup:
         """A block of HTML on lines of its own; `inline` is its self-contained Markdown form.
 
         A `searchable` block is placed before the search plugin reads the page, the others
-        after it."""
+        after it. `anchor`: the id of an element in the piece (a validated id), which the
+        placeholder declares for MkDocs' check of the page's links to it."""
         if not self.placeholders:
             return Markup(inline())
-        return Markup(f'<div data-cc-slot="{self._add(make, searchable)}"></div>')
+        named = f' id="{anchor}"' if anchor else ""
+        return Markup(f'<div data-cc-slot="{self._add(make, searchable)}"{named}></div>')
 
     def span(self, make: Maker, inline: Callable[[], str]) -> Markup:
         """HTML inside a line of text or a table cell, placed after search."""

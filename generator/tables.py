@@ -78,6 +78,23 @@ def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows],
     return slots.block(html, markdown, searchable=searchable)
 
 
+def bullets(slots: Slots, items: Callable[[], Rows], root: str) -> Markup:
+    """A bulleted list, each item its cells one after the other: HTML placed after search
+    reads the page (a long list of links costs Markdown a lookup of each), or Markdown for
+    other publishers."""
+
+    def markdown() -> str:
+        return "\n".join("- " + "".join(_markdown_cell(c, root) for c in item)
+                         for item in items())
+
+    def html(link: Link) -> str:
+        body = "".join("<li>" + "".join(_html_cell(c, link) for c in item) + "</li>\n"
+                       for item in items())
+        return f"<ul>\n{body}</ul>"
+
+    return slots.block(html, markdown)
+
+
 Facts = Sequence[tuple[str, Sequence[Cell]]]
 
 

@@ -266,7 +266,9 @@ def test_the_e_mail_says_what_to_send_to_whom_and_is_cleared_with_the_export(
     assert "No name is needed" in text
     assert text.endswith("\n\n" + exported)
     page.get_by_role("button", name="Copy e-mail text").click()
-    assert page.locator(".sa-status").inner_text() == "Copied the e-mail text."
+    # The clipboard answers asynchronously: the status follows once it has.
+    page.wait_for_function("document.querySelector('.sa-status').innerText"
+                           " === 'Copied the e-mail text.'", timeout=5000)
     assert page.evaluate("navigator.clipboard.readText()") == text
     # Or straight into the respondent's own e-mail program: a mailto: link, nothing sent.
     href = page.locator("a.sa-mailto").get_attribute("href")

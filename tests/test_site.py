@@ -408,3 +408,40 @@ def test_the_signature_blocks_print_with_the_charter_but_stay_out_of_search(
     index = (example_site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "Signed for each partner" not in index
     assert "Signature" not in {doc["title"] for doc in json.loads(index)["docs"]}
+
+
+def test_pledge_headings_are_placed_as_the_sites_own_markdown_writes_them(
+        example_site: Path, tmp_path: Path) -> None:
+    # Placed after conversion (Markdown then reads only the pledges' text), each heading is
+    # what the site's Markdown set-up makes of `#### ID { #ID .cc-pledge }`.
+    import markdown
+    from mkdocs.config import load_config
+
+    from generator.plugin import _writes_headings
+    from generator.render import pledge_heading_markdown
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert _writes_headings(config)
+    md = markdown.Markdown(extensions=config.markdown_extensions,
+                           extension_configs=config.mdx_configs)
+    soup = page(example_site, "charters/riverside-food-poverty/index.html")
+    headings = content(soup).select("h4.cc-pledge")
+    assert len(headings) >= 3
+    for h in headings:
+        made = BeautifulSoup(md.reset().convert(pledge_heading_markdown(str(h["id"]))),
+                             "html.parser")
+        assert str(h) == str(made.h4)
+        badge = h.find_next_sibling()
+        assert badge is not None and badge.name == "p" and badge.select("span.cc-badge")
+    # A link to a pledge in the page's own Markdown finds its anchor (MkDocs checks them).
+    assert content(soup).select('a[href^="#RF-"]')
+
+    # A site whose headings differ (another permalink) keeps pledge headings in Markdown.
+    config = make_project(tmp_path / "other")
+    text = config.read_text(encoding="utf-8").replace("permalink: true", 'permalink: "#"')
+    assert 'permalink: "#"' in text
+    config.write_text(text, encoding="utf-8")
+    assert not _writes_headings(load_config(str(config)))
+    other = page(build(config), "charters/riverside-food-poverty/index.html")
+    headings = content(other).select("h4.cc-pledge")
+    assert headings and all(h.select_one("a.headerlink").text == "#" for h in headings)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from html import unescape
+from typing import Any
 
 import markdown
+import markdown.treeprocessors
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown.util import AtomicString
 
 from generator.text import (
     MAX_BLOCK_DEPTH,
@@ -346,3 +349,58 @@ def test_a_front_matter_value_reads_back_as_it_was_written(value: str) -> None:
     written = yaml_string(value)
     assert written.isascii()
     assert yaml.safe_load(f"title: {written}") == {"title": value}
+
+
+# generator.plaintext: text no inline pattern can change is marked so before they run.
+_PIECES = ["a", "b c", " ", "  ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\",
+           "[", "]", "(", ")", "!", "<", ">", "&", "&amp;", "&#58;", ";", "#", "# ", "- ",
+           "1. ", "{", "}", "{: .x }", "{ #i }", ": ", "|", "---", "> ", "    ", "\t", "é",
+           "<b>", "</b>", "<https://x.y>", "<a@b.c>", "[x](y.md)", "![i](p.png)", "[r]",
+           "[r]: /u", "- [ ] ", "- [x] ", "Term\n:   Def", "!!! note\n    ", "\x02", "\x03"]
+
+
+def test_plain_text_marking_changes_no_page() -> None:
+    import random
+
+    rng = random.Random(2026)
+    configs = {"toc": {"permalink": True, "toc_depth": 3}}
+    before = markdown.Markdown(extensions=SITE_EXTENSIONS, extension_configs=configs)
+    after = markdown.Markdown(extensions=[*SITE_EXTENSIONS, "generator.plaintext"],
+                              extension_configs=configs)
+    marked = 0
+    for _ in range(4000):
+        source = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 30)))
+        expected = before.reset().convert(source)
+        assert after.reset().convert(source) == expected, repr(source)
+        marked += sum(isinstance(t, AtomicString) for e in _tree_of(after, source)
+                      for t in (e.text, e.tail))
+    assert marked > 100  # the pages did have text to mark
+
+
+def _tree_of(md: markdown.Markdown, source: str) -> list[Any]:
+    """The elements Markdown's tree holds once the plain-text marking has run."""
+    seen: list[Any] = []
+
+    class Look(markdown.treeprocessors.Treeprocessor):
+        def run(self, root: Any) -> None:
+            seen.extend(root.iter())
+
+    md.treeprocessors.register(Look(md), "look", 20.5)
+    try:
+        md.reset().convert(source)
+    finally:
+        md.treeprocessors.deregister("look")
+    return seen
+
+
+def test_plain_text_marking_stands_aside_for_extensions_it_does_not_know() -> None:
+    from generator.plaintext import _syntax
+
+    known = markdown.Markdown(extensions=[*SITE_EXTENSIONS, "generator.plaintext"])
+    assert _syntax(known) is not None
+    for other in ("abbr", "footnotes", "smarty"):
+        md = markdown.Markdown(extensions=[*SITE_EXTENSIONS, other, "generator.plaintext"])
+        assert _syntax(md) is None, other
+        source = "*[HTML]: Hyper Text\n\nHTML 'quoted' text[^1]\n\n[^1]: Note\n"
+        assert md.convert(source) == markdown.markdown(
+            source, extensions=[*SITE_EXTENSIONS, other]), other
