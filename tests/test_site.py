@@ -432,7 +432,9 @@ def test_pledge_headings_are_placed_as_the_sites_own_markdown_writes_them(
                              "html.parser")
         assert str(h) == str(made.h4)
         badge = h.find_next_sibling()
-        assert badge is not None and badge.name == "p" and badge.select("span.cc-badge")
+        assert badge is not None
+        assert badge.name == "p"
+        assert badge.select("span.cc-badge")
     # A link to a pledge in the page's own Markdown finds its anchor (MkDocs checks them).
     assert content(soup).select('a[href^="#RF-"]')
 
@@ -444,4 +446,5 @@ def test_pledge_headings_are_placed_as_the_sites_own_markdown_writes_them(
     assert not _writes_headings(load_config(str(config)))
     other = page(build(config), "charters/riverside-food-poverty/index.html")
     headings = content(other).select("h4.cc-pledge")
-    assert headings and all(h.select_one("a.headerlink").text == "#" for h in headings)
+    assert headings
+    assert all(h.select_one("a.headerlink").text == "#" for h in headings)
