@@ -19,7 +19,7 @@ from generator.errors import ChartersError, Problem
 from generator.feeds import Made, feed_plan
 from generator.model import Charter, charters_of_partners
 from generator.pictures import svg
-from generator.render import Extras, Output, Planned, site_plan
+from generator.render import Extras, Output, Planned, RowPrints, site_plan
 from generator.review.history import History, collect, history_markdown, last_changed
 from generator.review.signatures import changes_since_signed, stale_signatures
 from generator.review.whatchanged import atom_plan, changes_markdown
@@ -65,6 +65,8 @@ class Cache:
     assessments: dict[tuple[str, bytes], list[Problem]] = field(default_factory=dict)
     # each pledge's feed lines, kept while its charter is unchanged
     feeds: Made = field(default_factory=lambda: Made(dt.date.min))
+    # what each pledge's row on a list page shows, kept while its charter is unchanged
+    rows: RowPrints = field(default_factory=RowPrints)
     # path -> the digest of what it was made from, and its slots (its content is not kept)
     rendered: dict[str, tuple[bytes, Mapping[str, Maker]]] = field(default_factory=dict)
 
@@ -144,8 +146,10 @@ def build_site(charters_dir: Path, settings: Settings, sink: Sink, cache: Cache 
         site_url=_with_slash(settings.site_url), pictures=PICTURES, feeds=True,
         what_changed=None if history is None else partial(
             changes_markdown, history, charters, settings.today, repo_url=settings.repo_url))
+    cache.rows.keep_only(charters)
     plan = site_plan(charters, settings.today, extras, placeholders=settings.placeholders,
-                     headings=settings.headings, problems=[str(p) for p in problems])
+                     headings=settings.headings, problems=[str(p) for p in problems],
+                     prints=cache.rows)
     for cid, found in _by_charter(problems, charters_dir).items():
         # The preview shows a broken charter's problems where its page was.
         plan[f"charters/{cid}/index.md"] = Planned(None, partial(_problems_page, found))
@@ -231,7 +235,8 @@ def _digests(charters: Iterable[Charter], cache: Cache, responses: Mapping[str, 
     common = repr(settings).encode()
     if history is not None:  # whether, not why: the reason names the build machine's folders
         common += repr(history.available).encode()
-    found = {}
+    # Also on its own, for the pages that name what they show rather than the charters.
+    found = {"\0settings": hashlib.blake2b(common, digest_size=16).digest()}
     for charter in charters:
         digest = hashlib.blake2b(common, digest_size=16)
         digest.update(cache.charters.versions.get(charter.path, charter.path.encode()))
@@ -253,6 +258,7 @@ def _render(plan: Mapping[str, Planned], digests: Mapping[str, bytes], cache: Ca
     for path, planned in plan.items():
         key = hashlib.blake2b(everything if planned.reads is None else
                               b"".join(digests[c] for c in planned.reads), digest_size=16)
+        key.update(digests["\0settings"])
         key.update(planned.place.encode())
         digest = key.digest()
         old = cache.rendered.get(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,6 +192,41 @@ def pledge_rows(charters: Iterable[Charter], today: dt.date) -> list[PledgeRow]:
     return [PledgeRow(c, p, p.is_overdue(today)) for c in charters for p in c.pledges]
 
 
+class RowPrints:
+    """What each pledge's row shows (on the register and partners' pages), as a short digest.
+
+    A list page's key names its rows by these, not by whole charters: under `mkdocs serve` an
+    edit to one pledge remakes the pages that show it, not every page that lists any pledge of
+    its charter. Kept per charter object, which the parse cache keeps while its file is
+    unchanged, so a build works out only the edited charters' rows."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Charter, dict[str, str]]] = {}
+
+    def of(self, r: PledgeRow) -> str:
+        found = self._known.get(id(r.charter))
+        if found is None or found[0] is not r.charter:
+            found = self._known[id(r.charter)] = (r.charter, {})
+        made = found[1].get(r.pledge.id)
+        if made is None:
+            made = found[1][r.pledge.id] = _row_print(r.charter, r.pledge)
+        return f"{made}!" if r.overdue else made
+
+    def keep_only(self, charters: Iterable[Charter]) -> None:
+        """Forget the rows of charters no longer read (a preview edits them)."""
+        live = {id(c) for c in charters}
+        self._known = {k: v for k, v in self._known.items() if k in live}
+
+
+def _row_print(c: Charter, p: Pledge) -> str:
+    # Everything a row of `p` can show: its charter's id and title, the names of its maker
+    # and recipients (a pledge to all: the charter's partners), and the pledge itself.
+    names = tuple((x.id, x.name) for x in (
+        c.partners if "all" in p.to else [c.partner(pid) for pid in (p.by, *p.to)]))
+    shown = repr((c.id, c.title, names, p)).encode()
+    return hashlib.blake2b(shown, digest_size=8).hexdigest()
+
+
 def needing_update(rows: Iterable[PledgeRow], today: dt.date) -> list[PledgeRow]:
     """At-risk, overdue or missed pledges with no update in the 90 days before `today`."""
     return [r for r in rows if r.pledge.needs_update(today)]
@@ -328,8 +364,8 @@ def _relative(target: str, here: str) -> str:
 
 
 def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extras(), *,
-              placeholders: bool = True, headings: bool = False, problems: Sequence[str] = ()
-              ) -> dict[str, Planned]:
+              placeholders: bool = True, headings: bool = False, problems: Sequence[str] = (),
+              prints: RowPrints | None = None) -> dict[str, Planned]:
     """Every generated page's path, the charters it reads, and the call that renders it.
 
     Listing the pages is cheap and rendering them is not: a publisher lists them all, and
@@ -337,8 +373,10 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
     With `placeholders`, pictures, forms and long tables are left out of the Markdown and made
     after conversion (`generator.slots`); without, every page is self-contained. With
     `headings` too, so are the pledges' headings and status badges (`pledge_block`).
+    `prints` keeps what rows show between builds (see `RowPrints`).
     """
     rows = pledge_rows(charters, today)
+    shown = (prints or RowPrints()).of
     partners = partner_directory(charters)
     common: dict[str, Any] = {"today": today, "extras": extras, "to_names": to_names,
               "status_counts": status_counts, "reaches": reaches, "measured_by": measured_by,
@@ -373,29 +411,37 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
             plan[f"charters/{charter.id}/history.md"] = Planned(
                 (charter.id,), _plain(extras.history[charter.id], NOT_SEARCHED))
     for pid, partner in partners.items():
-        reads = tuple(c.id for c in involved[pid])
         made_pages = _chunks(made[pid])
         received_pages = _chunks(received[pid])
         folder = f"partners/{pid}"
-        plan[f"{folder}/index.md"] = Planned(reads, _page(
+        # Its rows are named by what they show (`_place`); it reads whole charters only for
+        # the partner itself (its first charter) and the engagement logs.
+        overdue_made, overdue_received = _first_overdue(made[pid]), _first_overdue(received[pid])
+        overdue_counts = (sum(r.overdue for r in made[pid]), sum(r.overdue for r in received[pid]))
+        shows = (involved[pid][0].id, *(c.id for c in involved[pid][1:] if c.meetings))
+        place = "|".join((
+            repr(([(c.id, c.title) for c in involved[pid][:HOME_ROWS]], len(involved[pid]),
+                  [(c.id, c.title, n) for c, n in to_all[pid]], len(made_pages),
+                  len(received_pages), overdue_counts)),
+            _place(overdue_made, 0, 0, len(made[pid]), shown),
+            _place(overdue_received, 0, 0, len(received[pid]), shown),
+            _place(made_pages[0], 1, 0, 0, shown), _place(received_pages[0], 1, 0, 0, shown)))
+        plan[f"{folder}/index.md"] = Planned(shows, _page(
             "partner.md.j2", placeholders, partner=partner, made=made_pages[0],
             received=received_pages[0], made_pages=len(made_pages),
             received_pages=len(received_pages), to_all=to_all[pid],
-            overdue_made=_first_overdue(made[pid]),
-            overdue_received=_first_overdue(received[pid]),
-            overdue_counts=(sum(r.overdue for r in made[pid]),
-                            sum(r.overdue for r in received[pid])),
-            charters=involved[pid], **common))
+            overdue_made=overdue_made, overdue_received=overdue_received,
+            overdue_counts=overdue_counts, charters=involved[pid], **common), place)
         for kind, chunks in (("made", made_pages), ("received", received_pages)):
             for number, part in enumerate(chunks[1:], 2):
-                # Such a page reads only the charters of its rows (and the one the partner's
-                # name comes from): a save remakes only the page that holds the pledge.
-                part_reads = _ids([involved[pid][0], *(r.charter for r in part)])
-                plan[page_path(folder, "index", kind, number)] = Planned(part_reads, _page(
-                    "partner-more.md.j2", placeholders, partner=partner, kind=kind,
-                    rows=part, number=number, total=len(chunks), folder=folder, **common),
+                # Such a page reads the charter the partner's name comes from, and its rows by
+                # what they show: a save remakes only the page that shows the pledge.
+                plan[page_path(folder, "index", kind, number)] = Planned(
+                    (involved[pid][0].id,), _page(
+                        "partner-more.md.j2", placeholders, partner=partner, kind=kind,
+                        rows=part, number=number, total=len(chunks), folder=folder, **common),
                     _place(part, number, len(chunks), len(made[pid] if kind == "made"
-                                                          else received[pid])))
+                                                          else received[pid]), shown))
     # The pages that read every charter.
     if extras.what_changed is not None:  # repeats the history pages: left out of search too
         plan["changes.md"] = Planned(None, _plain(extras.what_changed, NOT_SEARCHED))
@@ -404,33 +450,34 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
                                            charters=charters, rows=rows, **common))
     charter_pages = pages_of(list(charters))
     for number, chunk in enumerate(charter_pages, 1):
-        plan[page_path("charters", "index", "page", number)] = Planned(_ids(chunk), _page(
+        # Named by the rows it shows (a few cells each), not the charters it lists.
+        plan[page_path("charters", "index", "page", number)] = Planned((), _page(
             "charters.md.j2", placeholders, charters=chunk, number=number,
             total=len(charter_pages), count=len(charters), **common),
-            f"{number}/{len(charter_pages)}/{len(charters)}:{','.join(_ids(chunk))}")
+            f"{number}/{len(charter_pages)}/{len(charters)}:{charter_rows(chunk, today)!r}")
     partner_pages = pages_of(list(partners.items()))
     for number, chunk in enumerate(partner_pages, 1):
-        plan[page_path("partners", "index", "page", number)] = Planned(None, _page(
+        plan[page_path("partners", "index", "page", number)] = Planned((), _page(
             "partners.md.j2", placeholders, partners=dict(chunk),
             involved=involved, number=number, total=len(partner_pages),
-            count=len(partners), **common))
+            count=len(partners), **common),
+            f"{number}/{len(partner_pages)}/{len(partners)}:"
+            f"{directory_rows(dict(chunk), involved)!r}")
     register = pages_of(sorted(rows, key=lambda r: (r.charter.id, r.pledge.id)))
     for number, chunk in enumerate(register, 1):
-        reads = _ids(r.charter for r in chunk)
-        plan[page_path("pledges", "index", "page", number)] = Planned(reads, _page(
+        plan[page_path("pledges", "index", "page", number)] = Planned((), _page(
             "register.md.j2", placeholders, rows=chunk, number=number,
             total=len(register), count=len(rows), **common),
-            _place(chunk, number, len(register), len(rows)))
+            _place(chunk, number, len(register), len(rows), shown))
     return plan
 
 
-def _place(rows: Iterable[PledgeRow], number: int, total: int, count: int) -> str:
-    # A page of a list: its number, the list's pages and rows, and the rows it holds.
-    return f"{number}/{total}/{count}:" + ",".join(f"{r.charter.id}#{r.pledge.id}" for r in rows)
-
-
-def _ids(charters: Iterable[Charter]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c.id for c in charters))
+def _place(rows: Iterable[PledgeRow], number: int, total: int, count: int,
+           shown: Callable[[PledgeRow], str]) -> str:
+    # A page of a list: its number, the list's pages and rows, and the rows it holds, each by
+    # what it shows.
+    return f"{number}/{total}/{count}:" + ",".join(
+        f"{r.charter.id}#{r.pledge.id}={shown(r)}" for r in rows)
 
 
 def _self_assessment(render: Callable[[Slots], str], placeholders: bool

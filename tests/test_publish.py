@@ -123,3 +123,67 @@ def test_the_page_cache_does_not_take_a_file_another_build_rewrote_for_its_own(
     (tmp_path / "index.md").write_text("# Another build's\n", encoding="utf-8")
     os.utime(tmp_path / "index.md", ns=(1, 1))
     assert not cache.has("index.md")
+
+
+@pytest.mark.parametrize(("edit", "before", "after"), [
+    # A pledge's text, status, due date and recipients; a charter's title; a partner's name.
+    ("riverside-food-poverty.yaml", "Train six volunteers", "Train seven volunteers"),
+    ("riverside-food-poverty.yaml", "2027-02-28\n    status: proposed",
+     "2027-02-28\n    status: at-risk"),
+    ("riverside-food-poverty.yaml", "due: 2027-02-28", "due: 2025-02-28"),
+    ("riverside-food-poverty.yaml", "to: [riverside-food-bank]", "to: [all]"),
+    ("riverside-food-poverty.yaml", "title: Riverside Food Poverty Alliance",
+     "title: Riverside Food Alliance"),
+    ("partners.yaml", "name: Solent NHS Trust", "name: Solent Health"),
+])
+def test_list_pages_named_by_what_their_rows_show_are_never_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, before: str,
+        after: str) -> None:
+    # The register and the partners' pages name their rows by what each shows (RowPrints),
+    # not by whole charters: a save remakes fewer pages, and never leaves one stale.
+    from generator import render
+
+    monkeypatch.setattr(render, "PAGE_ROWS", 2)  # lists over several pages
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    path = charters / edit
+    text = path.read_text(encoding="utf-8")
+    assert before in text
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    disk.put_now.clear()
+    build_site(charters, SETTINGS, disk, cache)
+    assert disk.put_now  # the edit shows somewhere
+    assert disk.files == fresh(charters)
+
+
+def test_an_edit_to_one_pledge_remakes_only_the_list_pages_that_show_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    monkeypatch.setattr(render, "PAGE_ROWS", 2)
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    lists = {p for p in disk.files if p.startswith(("pledges/", "partners/")) and
+             p.endswith(".md")}
+    path = charters / "riverside-food-poverty.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Train six volunteers", "Train seven volunteers"), encoding="utf-8")
+    disk.put_now.clear()
+    build_site(charters, SETTINGS, disk, cache)
+    remade = disk.put_now & lists
+    # RF-2's row is on one page of its maker's list, one of its recipient's and one of the
+    # register's; the other pages listing the charter's pledges stay as they were.
+    assert len([p for p in remade if p.startswith("pledges/")]) == 1
+    assert len([p for p in remade if p.startswith("partners/community-research-unit/")]) == 1
+    assert len([p for p in remade if p.startswith("partners/riverside-food-bank/")]) == 1
+    # Other partners' pages are made again only for the charter's engagement log, which
+    # their first page shows: never the further pages of their lists.
+    others = remade - {p for p in remade if p.startswith(
+        ("pledges/", "partners/community-research-unit/", "partners/riverside-food-bank/"))}
+    assert all(p.endswith("/index.md") for p in others)
+    assert len([p for p in lists if p.startswith("pledges/")]) > 3
+    assert disk.files == fresh(charters)
