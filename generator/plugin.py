@@ -328,7 +328,13 @@ def _writes_headings(config: MkDocsConfig) -> bool:
     sample = "Ab_1.c-2"  # every kind of character a pledge id may hold
     md = markdown.Markdown(extensions=config.markdown_extensions,
                            extension_configs=config.mdx_configs)
-    return md.convert(pledge_heading_markdown(sample)) == pledge_heading(sample)
+    if md.convert(pledge_heading_markdown(sample)) != pledge_heading(sample):
+        return False
+    # Not where pledges are in a page's contents (toc_depth 4 or more), and only where
+    # headings' slugs are lower case (a placed heading's id, which has a capital letter,
+    # is then never a slug Markdown gives another heading).
+    return not getattr(md, "toc_tokens", None) and \
+        'id="ab"' in md.reset().convert("# Ab")
 
 
 def _refusal(found: dict[str, list[str]]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,8 +64,9 @@ class Output:
 class Planned:
     """One output, the charters it reads (None: all of them), and the call that makes it.
 
-    `place` says where a page sits in a list cut into pages (its rows, its number, how many
-    pages and rows there are): a page changes when an earlier one gains or loses a row."""
+    `place` names what else the output shows: for a page of a list, where it sits (its
+    number, how many pages and rows there are) and its rows by what each shows (`RowPrints`),
+    so that it changes when an earlier page gains a row or one of its own rows changes."""
 
     reads: tuple[str, ...] | None
     make: Callable[[], Output]
@@ -219,12 +220,17 @@ class RowPrints:
 
 
 def _row_print(c: Charter, p: Pledge) -> str:
-    # Everything a row of `p` can show: its charter's id and title, the names of its maker
-    # and recipients (a pledge to all: the charter's partners), and the pledge itself.
-    names = tuple((x.id, x.name) for x in (
-        c.partners if "all" in p.to else [c.partner(pid) for pid in (p.by, *p.to)]))
-    shown = repr((c.id, c.title, names, p)).encode()
+    # Everything a row of `p` can show: its charter's id and title, its maker and recipients
+    # (names and the order the register's filter lists them in), and the pledge itself.
+    names = tuple((x.id, x.name) for x in row_partners(c, p))
+    shown = repr((c.id, c.title, names, c.recipients(p), p)).encode()
     return hashlib.blake2b(shown, digest_size=8).hexdigest()
+
+
+def row_partners(c: Charter, p: Pledge) -> Sequence[Partner]:
+    """The partners a pledge's row names: its maker and recipients, or for a pledge to all,
+    its charter's partners."""
+    return c.partners if "all" in p.to else [c.partner(pid) for pid in (p.by, *p.to)]
 
 
 def needing_update(rows: Iterable[PledgeRow], today: dt.date) -> list[PledgeRow]:
@@ -300,43 +306,14 @@ def pages_of(rows: Sequence[Any], size: int | None = None) -> list[Sequence[Any]
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
 
 
-class _Sorted:
-    """A partner's pledges, sorted (overdue first, then by due date) only once a page needs them:
-    the preview plans every partner's pages on each save but makes only those that changed."""
-
-    def __init__(self, rows: Sequence[PledgeRow]) -> None:
-        self.rows = rows
-
-    @functools.cached_property
-    def ordered(self) -> list[PledgeRow]:
-        return sorted(self.rows, key=lambda r: r.sort_key)
-
-
-class _Chunk(Sequence[PledgeRow]):
-    """One page of a sorted list."""
-
-    def __init__(self, whole: _Sorted, start: int) -> None:
-        self.whole, self.start = whole, start
-
-    def __len__(self) -> int:
-        return max(0, min(len(self.whole.rows) - self.start, PAGE_ROWS))
-
-    def __iter__(self) -> Iterator[PledgeRow]:
-        return iter(self.whole.ordered[self.start:self.start + PAGE_ROWS])
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.whole.ordered[self.start:self.start + PAGE_ROWS][index]
-
-
 def _first_overdue(rows: Sequence[PledgeRow]) -> list[PledgeRow]:
     # The most overdue first, a few: the lists below have every one, overdue first.
     return sorted((r for r in rows if r.overdue), key=lambda r: r.sort_key)[:HOME_ROWS]
 
 
-def _chunks(rows: Sequence[PledgeRow]) -> list[_Chunk]:
-    whole = _Sorted(rows)
-    return [_Chunk(whole, start) for start in range(0, len(rows), PAGE_ROWS)] or \
-        [_Chunk(whole, 0)]
+def _chunks(rows: Sequence[PledgeRow]) -> list[Sequence[PledgeRow]]:
+    """A partner's pledges, overdue first and then by due date, in pages."""
+    return pages_of(sorted(rows, key=lambda r: r.sort_key))
 
 
 def page_path(folder: str, first: str, name: str, number: int) -> str:
@@ -505,7 +482,10 @@ def pledge_block(slots: Slots, headings: bool, c: Charter, pledge: Pledge, overd
     `headings`, so are its heading and status badge, written as the site's Markdown would
     write them (`pledge_heading`): Markdown then reads only the pledge's own text."""
     facts = functools.partial(_pledge_facts, c, pledge, overdue, changed, today)
-    if headings:  # made when placed: a site holds thousands until then
+    if headings and any(ch.isupper() for ch in pledge.id):
+        # Made when placed (a site holds thousands until then). Only an id with a capital
+        # letter, which no heading's slug can take: Markdown's toc, which does not see the
+        # placed heading, would otherwise give another heading the same id.
         head = functools.partial(_pledge_head, pledge.id, pledge.status, overdue)
         lines: list[str] = [slots.block(head, _nothing, searchable=True, anchor=pledge.id)]
     else:
@@ -831,9 +811,7 @@ def partners_of(rows: Iterable[PledgeRow]) -> list[Partner]:
     """The partners a list of pledges involves, by name: for a filter over those rows."""
     found: dict[str, Partner] = {}
     for r in rows:
-        partners = (r.charter.partners if "all" in r.pledge.to
-                    else [r.charter.partner(pid) for pid in (r.pledge.by, *r.pledge.to)])
-        for partner in partners:
+        for partner in row_partners(r.charter, r.pledge):
             found.setdefault(partner.id, partner)
     return sorted(found.values(), key=lambda p: (p.name.lower(), p.id))
 

@@ -187,3 +187,27 @@ def test_an_edit_to_one_pledge_remakes_only_the_list_pages_that_show_it(
     assert all(p.endswith("/index.md") for p in others)
     assert len([p for p in lists if p.startswith("pledges/")]) > 3
     assert disk.files == fresh(charters)
+
+
+def test_the_register_follows_a_change_in_the_order_of_a_charters_partners(
+        tmp_path: Path) -> None:
+    # The register's filter lists a pledge's recipients in its charter's partner order.
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    path = charters / "riverside-food-poverty.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    by: city-public-health\n", "    by: city-public-health\n"
+                        "    to: [community-research-unit, riverside-food-bank]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    start = text.index("  - id: riverside-food-bank")
+    middle = text.index("  - id: city-public-health")
+    end = text.index("\nvision:")
+    swapped = text[:start] + text[middle:end].rstrip("\n") + "\n" + text[start:middle] + \
+        text[end:]
+    assert swapped != text
+    assert len(swapped) == len(text)
+    path.write_text(swapped, encoding="utf-8")
+    build_site(charters, SETTINGS, disk, cache)
+    assert disk.files == fresh(charters)

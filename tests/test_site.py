@@ -444,7 +444,32 @@ def test_pledge_headings_are_placed_as_the_sites_own_markdown_writes_them(
     assert 'permalink: "#"' in text
     config.write_text(text, encoding="utf-8")
     assert not _writes_headings(load_config(str(config)))
+    # Nor one whose pages list pledges in their contents.
+    deeper = make_project(tmp_path / "deeper")
+    text = deeper.read_text(encoding="utf-8")
+    deeper.write_text(text.replace("toc_depth: 3", "toc_depth: 4"), encoding="utf-8")
+    assert "toc_depth: 4" in deeper.read_text(encoding="utf-8")
+    assert not _writes_headings(load_config(str(deeper)))
     other = page(build(config), "charters/riverside-food-poverty/index.html")
     headings = content(other).select("h4.cc-pledge")
     assert headings
     assert all(h.select_one("a.headerlink").text == "#" for h in headings)
+
+
+def test_a_pledge_id_that_is_also_a_headings_slug_leaves_every_id_on_the_page_unique(
+        tmp_path: Path) -> None:
+    # A lower-case pledge id can be the slug Markdown gives another heading (here the title):
+    # such a pledge's heading stays in Markdown, whose toc keeps the two ids apart.
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    path = charters / "riverside-food-poverty.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("RF-3") == 1
+    path.write_text(text.replace("RF-3", "riverside-food-poverty-alliance"), encoding="utf-8")
+    soup = page(build(make_project(tmp_path / "project", charters)),
+                "charters/riverside-food-poverty/index.html")
+    ids = [str(e["id"]) for e in soup.select("[id]")]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    pledge = soup.select_one("h4.cc-pledge#riverside-food-poverty-alliance")
+    assert pledge is not None
+    assert soup.select_one("h1")["id"] != "riverside-food-poverty-alliance"
