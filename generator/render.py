@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -279,7 +279,7 @@ def _page(template: str, placeholders: bool, *, headings: bool = False, **contex
             slots=slots, picture=functools.partial(_picture, slots, context["extras"].pictures),
             pledge_table=functools.partial(pledge_table, slots),
             register_table=functools.partial(register_table, slots),
-            pledge_block=functools.partial(pledge_block, slots, headings and placeholders),
+            pledge_blocks=functools.partial(pledge_blocks, slots, headings and placeholders),
             table=functools.partial(tables.table, slots),
             bullets=functools.partial(tables.bullets, slots), ours=functools.partial(_ours, slots),
             **context)
@@ -473,29 +473,59 @@ def partner_link(partner: Partner, root: str) -> Markup:
     return Markup(f"[{text.inline(partner.name)}]({root}partners/{partner.id}/index.md)")
 
 
-def pledge_block(slots: Slots, headings: bool, c: Charter, pledge: Pledge, overdue: bool,
-                 changed: dt.date | None, root: str, today: dt.date) -> Markup:
-    """One pledge on its charter's page, under a heading whose anchor is the pledge's id.
+def pledge_blocks(slots: Slots, headings: bool, c: Charter, pledges: Sequence[Pledge],
+                  overdue: Container[str], changed: Mapping[str, dt.date], root: str,
+                  today: dt.date) -> Markup:
+    """Pledges on their charter's page, each under a heading whose anchor is its id.
 
     Plain Python rather than a macro: a charter page has dozens of pledges, and this is the
-    hottest part of rendering. Its facts are a searchable list placed after conversion. With
-    `headings`, so are its heading and status badge, written as the site's Markdown would
-    write them (`pledge_heading`): Markdown then reads only the pledge's own text."""
-    facts = functools.partial(_pledge_facts, c, pledge, overdue, changed, today)
-    if headings and any(ch.isupper() for ch in pledge.id):
-        # Made when placed (a site holds thousands until then). Only an id with a capital
-        # letter, which no heading's slug can take: Markdown's toc, which does not see the
-        # placed heading, would otherwise give another heading the same id.
-        head = functools.partial(_pledge_head, pledge.id, pledge.status, overdue)
-        lines: list[str] = [slots.block(head, _nothing, searchable=True, anchor=pledge.id)]
-    else:
-        lines = [pledge_heading_markdown(pledge.id), "", _badges(pledge.status, overdue)]
-    # Who made it and who owns it are searched for; the rest is placed after search reads the
-    # page, which keeps the index small (two lists that read as one).
-    lines += ["", text.block(pledge.text), "", tables.facts(slots, facts, _SEARCHED, root)]
-    if pledge.updates:
-        lines += ["", "**All updates**", "", *update_lines(pledge)]
-    return Markup("\n".join(lines) + "\n")
+    hottest part of rendering. Each pledge's facts are a searchable list placed after
+    conversion. With `headings`, so are its heading and status badge, written as the site's
+    Markdown would write them (`pledge_heading`), and one placeholder holds a pledge's facts
+    and the next one's heading (each raw HTML block costs conversion): Markdown then reads
+    only the pledges' own text."""
+    lines: list[str] = []
+    before: Maker | None = None  # the facts of the pledge above, still to be placed
+    for pledge in pledges:
+        due = pledge.id in overdue
+        if headings and any(ch.isupper() for ch in pledge.id):
+            # Made when placed (a site holds thousands until then). Only an id with a
+            # capital letter, which no heading's slug can take: Markdown's toc, which does
+            # not see a placed heading, could otherwise give another heading the same id.
+            head: Maker = functools.partial(_pledge_head, pledge.id, pledge.status, due)
+            if before is not None:
+                head = _Together(before, head)
+            lines += [slots.block(head, _nothing, searchable=True, anchor=pledge.id), ""]
+        else:
+            if before is not None:
+                lines += [slots.block(before, _nothing, searchable=True), ""]
+            lines += [pledge_heading_markdown(pledge.id), "", _badges(pledge.status, due), ""]
+        before = None
+        facts = functools.partial(_pledge_facts, c, pledge, due, changed.get(pledge.id), today)
+        lines += [text.block(pledge.text), ""]
+        # Who made it and who owns it are searched for; the rest is placed after search reads
+        # the page, which keeps the index small (two lists that read as one).
+        if headings and slots.placeholders and not pledge.updates:
+            before = tables.fact_lists(slots, facts, _SEARCHED)
+        else:
+            lines += [tables.facts(slots, facts, _SEARCHED, root), ""]
+        if pledge.updates:
+            lines += ["**All updates**", "", *update_lines(pledge)]
+    if before is not None:
+        lines += [slots.block(before, _nothing, searchable=True), ""]
+    return Markup("\n".join(lines))
+
+
+class _Together:
+    """Two pieces in one placeholder, one after the other."""
+
+    __slots__ = ("first", "second")
+
+    def __init__(self, first: Maker, second: Maker) -> None:
+        self.first, self.second = first, second
+
+    def __call__(self, link: Link) -> str:
+        return f"{self.first(link)}\n{self.second(link)}"
 
 
 def pledge_heading_markdown(pledge_id: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator import text
-from generator.slots import Link, Slots, inline_svg
+from generator.slots import Link, Maker, Slots, inline_svg
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def table(slots: Slots, headers: Sequence[str], rows: Rows | Callable[[], Rows],
 
 
 def bullets(slots: Slots, items: Callable[[], Rows], root: str) -> Markup:
-    """A bulleted list, each item its cells one after the other: HTML placed after search
+    """A bulleted list, each item its cells one after the other: HTML placed before search
     reads the page (a long list of links costs Markdown a lookup of each), or Markdown for
     other publishers."""
 
@@ -92,7 +92,7 @@ def bullets(slots: Slots, items: Callable[[], Rows], root: str) -> Markup:
                        for item in items())
         return f"<ul>\n{body}</ul>"
 
-    return slots.block(html, markdown)
+    return slots.block(html, markdown, searchable=True)
 
 
 Facts = Sequence[tuple[str, Sequence[Cell]]]
@@ -134,5 +134,11 @@ def facts(slots: Slots, items: Callable[[], Facts], searched: Container[str], ro
             f"- **{label}:** " + ", ".join(_markdown_cell(c, root) for c in cells)
             for label, cells in made if (label in searched) == first) + "\n"
             for first in (True, False)))
+    return slots.block(fact_lists(slots, items, searched), _none, searchable=True)
+
+
+def fact_lists(slots: Slots, items: Callable[[], Facts], searched: Container[str]) -> Maker:
+    """The two lists of `facts` as one piece, for a placeholder of the caller's (the site only):
+    the first list, bringing the second's placeholder with it."""
     later = slots.within(_FactList(items, searched, False))
-    return slots.block(_FactList(items, searched, True, later), _none, searchable=True)
+    return _FactList(items, searched, True, later)
