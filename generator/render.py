@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jinja2
@@ -223,7 +223,10 @@ def _row_print(c: Charter, p: Pledge) -> str:
     # Everything a row of `p` can show: its charter's id and title, its maker and recipients
     # (names and the order the register's filter lists them in), and the pledge itself.
     names = tuple((x.id, x.name) for x in row_partners(c, p))
-    shown = repr((c.id, c.title, names, c.recipients(p), p)).encode()
+    # Not where in its file it is: a line added above a pledge shows on no row.
+    unplaced = replace(p, line=0, updates=tuple(
+        replace(u, line=0) for u in p.updates))
+    shown = repr((c.id, c.title, names, c.recipients(p), unplaced)).encode()
     return hashlib.blake2b(shown, digest_size=8).hexdigest()
 
 

@@ -211,3 +211,29 @@ def test_the_register_follows_a_change_in_the_order_of_a_charters_partners(
     path.write_text(swapped, encoding="utf-8")
     build_site(charters, SETTINGS, disk, cache)
     assert disk.files == fresh(charters)
+
+
+def test_lines_added_above_a_pledge_remake_no_list_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RF-1's text on three lines of YAML reads the same: the pledges below it move down the
+    # file, and no row shows where a pledge is written.
+    from generator import render
+
+    monkeypatch.setattr(render, "PAGE_ROWS", 2)
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    path = charters / "riverside-food-poverty.yaml"
+    text = path.read_text(encoding="utf-8")
+    one = "    text: Share anonymised free-school-meal and benefit data for the Riverside wards.\n"
+    three = ("    text: >-\n      Share anonymised free-school-meal\n"
+             "      and benefit data for the Riverside wards.\n")
+    assert one in text
+    path.write_text(text.replace(one, three), encoding="utf-8")
+    disk.put_now.clear()
+    build_site(charters, SETTINGS, disk, cache)
+    assert "charters/riverside-food-poverty/index.md" in disk.put_now
+    assert not [p for p in disk.put_now if p.startswith("pledges/") or "/made_" in p
+                or "/received_" in p]
+    assert disk.files == fresh(charters)
