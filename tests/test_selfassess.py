@@ -176,3 +176,24 @@ def test_the_engagement_questions_quote_the_engagement_log(page):
         in engagement
     assert "    - Partners not met in person for six months: St Aldhelm's Hospice " \
            "(2026-04-22) (see [meetings](index.md#meetings))" in engagement
+
+
+def test_the_pages_own_prose_is_the_same_as_html_and_as_markdown() -> None:
+    # Written once (selfassess.page's blocks), placed as HTML on the site and written as
+    # Markdown by `charters render --out`: Python-Markdown makes the one into the other.
+    import markdown
+
+    from generator.selfassess.page import (
+        Para,
+        Strong,
+        _how_to,
+        prose_html,
+        prose_markdown,
+    )
+
+    charters, _ = read_all([ROOT / "charters"])
+    cases = [_how_to(c, n) for c in charters for n in (1, 3)]
+    cases.append([Para([Strong("Your current stage."), " It's here & now."])])
+    for blocks in cases:
+        beside = prose_html(blocks, "x", lambda target: target.rsplit("/", 1)[-1])
+        assert beside == markdown.markdown(prose_markdown(blocks))

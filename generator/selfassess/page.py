@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
+from html import escape
 
 from generator.model import Charter, Pillar
 from generator.selfassess.aggregate import (
@@ -41,7 +43,8 @@ def self_assessment_markdown(charter: Charter, responses: Sequence[Answer], toda
     (`generator.slots`), without they are written into the Markdown."""
     slots = slots or Slots(placeholders=False)
     checklists = checklists_for(charter)
-    out = [f"# Self-assessment: {inline(charter.title)}", "", *_how_to(charter, threshold)]
+    out = [f"# Self-assessment: {inline(charter.title)}", "",
+           _prose(slots, charter, _how_to(charter, threshold)), ""]
     for checklist in checklists:
         out += _checklist(charter, checklist, today, slots)
     # Its heading and words, then its HTML.
@@ -51,27 +54,103 @@ def self_assessment_markdown(charter: Charter, responses: Sequence[Answer], toda
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _how_to(charter: Charter, threshold: int) -> list[str]:
-    scale = ", ".join(f"**{i}** {word}" for i, word in enumerate(RATINGS, 1))
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link_:
+    label: str
+    target: str  # a page beside this one ("index.md"), or "#an-anchor" on it
+
+
+# Our own prose, written once and given two ways: Markdown for `charters render --out`, HTML
+# placed after conversion on the site (the page is not searched: Markdown would only spend
+# time on it). Parts are text of ours (no Markdown syntax in it) and the marks above.
+Part = str | Code | Strong | Link_
+
+
+@dataclass(frozen=True)
+class Para:
+    parts: Sequence[Part]
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A numbered list."""
+
+    items: Sequence[Sequence[Part]]
+
+
+Block = Para | Steps
+
+
+def _how_to(charter: Charter, threshold: int) -> list[Block]:
+    scale: list[Part] = ["Rating scale: "]
+    for i, word in enumerate(RATINGS, 1):
+        scale += [", " if i > 1 else "", Strong(str(i)), f" {word}"]
     return [
-        "Back to the [charter](index.md). This page helps the partnership look at itself: the "
-        "partner leader pillars are for each leader's self-reflection and for 360-degree "
-        "feedback from colleagues; the health check is for the partnership board.",
-        "",
-        "1. Talk through the questions for this charter under each pillar.",
-        "2. Rate each statement. Your answers are kept in this browser only, for this charter, "
-        "until you export them.",
-        "3. Under [Send your answers](#send-your-answers), export a response file and send it "
-        "to the partnership's secretariat (no name needed). The secretariat merges everyone's "
-        "files with `charters assess merge` and commits only the counts to "
-        f"`charters/{charter.id}/assessments/`.",
-        f"4. Once at least {threshold} people have rated a statement, it counts in its pillar's "
-        "picture under [What the partnership says](#what-the-partnership-says). Nobody's own "
-        "answers are ever shown, and the merged counts never hold them either.",
-        "",
-        f"Rating scale: {scale}. {SCALE_WHY}",
-        "",
+        Para(["Back to the ", Link_("charter", "index.md"), ". This page helps the partnership "
+              "look at itself: the partner leader pillars are for each leader's self-reflection "
+              "and for 360-degree feedback from colleagues; the health check is for the "
+              "partnership board."]),
+        Steps([
+            ["Talk through the questions for this charter under each pillar."],
+            ["Rate each statement. Your answers are kept in this browser only, for this "
+             "charter, until you export them."],
+            ["Under ", Link_("Send your answers", "#send-your-answers"), ", export a response "
+             "file and send it to the partnership's secretariat (no name needed). The "
+             "secretariat merges everyone's files with ", Code("charters assess merge"),
+             " and commits only the counts to ", Code(f"charters/{charter.id}/assessments/"),
+             "."],
+            [f"Once at least {threshold} people have rated a statement, it counts in its "
+             "pillar's picture under ", Link_("What the partnership says",
+                                               "#what-the-partnership-says"),
+             ". Nobody's own answers are ever shown, and the merged counts never hold them "
+             "either."]]),
+        Para([*scale, f". {SCALE_WHY}"]),
     ]
+
+
+def _prose(slots: Slots, charter: Charter, blocks: Sequence[Block]) -> str:
+    """Our prose as one block: HTML placed after conversion, or Markdown."""
+    return str(slots.block(partial(prose_html, blocks, charter.id),
+                           partial(prose_markdown, blocks)))
+
+
+def prose_markdown(blocks: Sequence[Block]) -> str:
+    def parts(found: Sequence[Part]) -> str:
+        return "".join(p if isinstance(p, str) else f"`{p.text}`" if isinstance(p, Code)
+                       else f"**{p.text}**" if isinstance(p, Strong)
+                       else f"[{p.label}]({p.target})" for p in found)
+    return "\n\n".join(
+        "\n".join(f"{n}. {parts(item)}" for n, item in enumerate(block.items, 1))
+        if isinstance(block, Steps) else parts(block.parts) for block in blocks)
+
+
+def prose_html(blocks: Sequence[Block], charter_id: str, link: Link) -> str:
+    def parts(found: Sequence[Part]) -> str:
+        # Text escaped as Markdown escapes it (quotes stay as they are).
+        return "".join(
+            escape(p, quote=False) if isinstance(p, str)
+            else f"<code>{escape(p.text, quote=False)}</code>" if isinstance(p, Code)
+            else f"<strong>{escape(p.text, quote=False)}</strong>" if isinstance(p, Strong)
+            else f'<a href="{html(_href(p.target, charter_id, link))}">'
+                 f"{escape(p.label, quote=False)}</a>"
+            for p in found)
+    return "\n".join(
+        "<ol>\n" + "\n".join(f"<li>{parts(item)}</li>" for item in block.items) + "\n</ol>"
+        if isinstance(block, Steps) else f"<p>{parts(block.parts)}</p>" for block in blocks)
+
+
+def _href(target: str, charter_id: str, link: Link) -> str:
+    return target if target.startswith("#") else link(f"charters/{charter_id}/{target}")
 
 
 def _html(slots: Slots, make: Callable[[], str]) -> str:
@@ -91,25 +170,46 @@ def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Sl
         label = pillar.id.replace("-", " ").capitalize()
         heading = f"{label}: {title}" if checklist.id == "partner-leader" else title
         out += [f"### {inline(heading)}{' (your current stage)' if current else ''}", ""]
-        if current:
-            out += [f"**Your current stage.** This partnership is at the {charter.stage} stage, "
-                    "so this pillar matters most now.", ""]
+        lead = [Para([Strong("Your current stage."), f" This partnership is at the "
+                      f"{charter.stage} stage, so this pillar matters most now."])] \
+            if current else []
         prompts = asked.get(pillar.id, [])
         # Prompts to talk through, not boxes to tick: a list, placed with the pillar's form.
         out += [str(slots.block(
-            partial(_pillar_html, charter, prompts, checklist.id, pillar, label, current),
-            partial(_pillar_markdown, prompts, checklist.id, pillar, label, current))), ""]
+            _Led(lead, charter.id, partial(_pillar_html, charter, prompts, checklist.id,
+                                           pillar, label, current)),
+            partial(_pillar_markdown, lead, prompts, checklist.id, pillar, label, current))),
+            ""]
     return out
+
+
+class _Led:
+    """A piece of HTML with our prose before it."""
+
+    __slots__ = ("charter_id", "lead", "make")
+
+    def __init__(self, lead: Sequence[Block], charter_id: str, make: Callable[[Link], str]
+                 ) -> None:
+        self.lead, self.charter_id, self.make = lead, charter_id, make
+
+    def __call__(self, link: Link) -> str:
+        made = self.make(link)
+        return f"{prose_html(self.lead, self.charter_id, link)}\n{made}" if self.lead else made
+
+
+def _led_markdown(lead: Sequence[Block], made: str) -> str:
+    return f"{prose_markdown(lead)}\n\n{made}" if lead else made
 
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 
 
-def _pillar_markdown(prompts: Sequence[str], checklist: str, pillar: Pillar, label: str,
-                     current: bool) -> str:
+def _pillar_markdown(lead: Sequence[Block], prompts: Sequence[str], checklist: str,
+                     pillar: Pillar, label: str, current: bool) -> str:
     lines = ["Questions for this charter:", "", *(f"- {q}" for q in prompts), ""] \
         if prompts else []
-    return "\n".join([*lines, pillar_fieldsets(checklist, pillar, label, current)])
+    return _led_markdown(lead, "\n".join(
+        [*lines, pillar_fieldsets(checklist, pillar, label, current)]))
 
 
 def _linked(charter: Charter, prompt: str, link: Link) -> str:
@@ -197,8 +297,9 @@ def _talk_about(charter: Charter, summary: ChecklistSummary, asked: dict[str, li
             + "".join(f"<li>{_linked(charter, q, link)}</li>" for q in prompts) + "</ul></li>"
             for title, figures, prompts in rows) + "</ul>"
 
-    return ["Questions for this charter, with the latest round:", "",
-            str(slots.block(as_html, markdown)), ""]
+    lead = [Para(["Questions for this charter, with the latest round:"])]
+    return [str(slots.block(_Led(lead, charter.id, as_html),
+                            lambda: _led_markdown(lead, markdown()))), ""]
 
 
 def _change(p: PillarSummary) -> str:
