@@ -273,7 +273,7 @@ def _ours(slots: Slots, made: str) -> Markup:
 def _page(template: str, placeholders: bool, *, headings: bool = False, **context: Any
           ) -> Callable[[], Output]:
     """The call that renders one template into an Output, with its own slots (and with
-    `headings`, its pledges' headings among them: see `pledge_block`)."""
+    `headings`, its pledges' headings among them: see `pledge_blocks`)."""
     compiled = environment().get_template(template)
 
     def make() -> Output:
@@ -309,14 +309,15 @@ def pages_of(rows: Sequence[Any], size: int | None = None) -> list[Sequence[Any]
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [rows[:0]]
 
 
-def _first_overdue(rows: Sequence[PledgeRow]) -> list[PledgeRow]:
-    # The most overdue first, a few: the lists below have every one, overdue first.
-    return sorted((r for r in rows if r.overdue), key=lambda r: r.sort_key)[:HOME_ROWS]
+def _by_urgency(rows: Iterable[PledgeRow]) -> list[PledgeRow]:
+    """A partner's pledges, overdue first and then by due date."""
+    return sorted(rows, key=lambda r: r.sort_key)
 
 
-def _chunks(rows: Sequence[PledgeRow]) -> list[Sequence[PledgeRow]]:
-    """A partner's pledges, overdue first and then by due date, in pages."""
-    return pages_of(sorted(rows, key=lambda r: r.sort_key))
+def _first_overdue(ordered: Sequence[PledgeRow]) -> list[PledgeRow]:
+    # The most overdue, a few (`ordered` by urgency puts them first): the lists below have
+    # every one.
+    return [r for r in ordered[:HOME_ROWS] if r.overdue]
 
 
 def page_path(folder: str, first: str, name: str, number: int) -> str:
@@ -352,7 +353,7 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
     renders only those whose inputs changed since it last did (see `generator.publish`).
     With `placeholders`, pictures, forms and long tables are left out of the Markdown and made
     after conversion (`generator.slots`); without, every page is self-contained. With
-    `headings` too, so are the pledges' headings and status badges (`pledge_block`).
+    `headings` too, so are the pledges' headings and status badges (`pledge_blocks`).
     `prints` keeps what rows show between builds (see `RowPrints`).
     """
     rows = pledge_rows(charters, today)
@@ -391,12 +392,13 @@ def site_plan(charters: Sequence[Charter], today: dt.date, extras: Extras = Extr
             plan[f"charters/{charter.id}/history.md"] = Planned(
                 (charter.id,), _plain(extras.history[charter.id], NOT_SEARCHED))
     for pid, partner in partners.items():
-        made_pages = _chunks(made[pid])
-        received_pages = _chunks(received[pid])
+        made_ordered, received_ordered = _by_urgency(made[pid]), _by_urgency(received[pid])
+        made_pages, received_pages = pages_of(made_ordered), pages_of(received_ordered)
         folder = f"partners/{pid}"
         # Its rows are named by what they show (`_place`); it reads whole charters only for
         # the partner itself (its first charter) and the engagement logs.
-        overdue_made, overdue_received = _first_overdue(made[pid]), _first_overdue(received[pid])
+        overdue_made = _first_overdue(made_ordered)
+        overdue_received = _first_overdue(received_ordered)
         overdue_counts = (sum(r.overdue for r in made[pid]), sum(r.overdue for r in received[pid]))
         shows = (involved[pid][0].id, *(c.id for c in involved[pid][1:] if c.meetings))
         place = "|".join((
