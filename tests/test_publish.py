@@ -29,6 +29,23 @@ class Disk:
         self.put_now.add(path)
 
 
+@pytest.fixture
+def short_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists of two rows a page: the register and partners' lists spread over several."""
+    from generator import render
+
+    monkeypatch.setattr(render, "PAGE_ROWS", 2)
+
+
+def built_copy(tmp_path: Path) -> tuple[Path, Cache, Disk]:
+    """A copy of the example charters, built once into a cache and a disk."""
+    charters = tmp_path / "charters"
+    shutil.copytree(ROOT / "charters", charters)
+    cache, disk = Cache(), Disk()
+    build_site(charters, SETTINGS, disk, cache)
+    return charters, cache, disk
+
+
 def fresh(charters: Path) -> dict[str, str | bytes]:
     disk = Disk()
     build_site(charters, SETTINGS, disk)
@@ -73,10 +90,7 @@ def test_a_new_build_date_makes_everything_again(tmp_path: Path) -> None:
 
 
 def test_renaming_a_partner_in_the_registry_makes_its_pages_again(tmp_path: Path) -> None:
-    charters = tmp_path / "charters"
-    shutil.copytree(ROOT / "charters", charters)
-    cache, disk = Cache(), Disk()
-    build_site(charters, SETTINGS, disk, cache)
+    charters, cache, disk = built_copy(tmp_path)
     registry = charters / "partners.yaml"
     text = registry.read_text(encoding="utf-8")
     assert "name: Solent NHS Trust" in text
@@ -94,10 +108,7 @@ def test_a_page_of_a_list_is_made_again_when_an_earlier_page_gains_a_row(
     from generator import render
 
     monkeypatch.setattr(render, "PAGE_ROWS", 4)  # the register spreads over several pages
-    charters = tmp_path / "charters"
-    shutil.copytree(ROOT / "charters", charters)
-    cache, disk = Cache(), Disk()
-    build_site(charters, SETTINGS, disk, cache)
+    charters, cache, disk = built_copy(tmp_path)
     assert "pledges/page_3.md" in disk.files
     path = charters / "riverside-food-poverty.yaml"  # its pledges come first in the register
     text = path.read_text(encoding="utf-8")
@@ -137,17 +148,11 @@ def test_the_page_cache_does_not_take_a_file_another_build_rewrote_for_its_own(
     ("partners.yaml", "name: Solent NHS Trust", "name: Solent Health"),
 ])
 def test_list_pages_named_by_what_their_rows_show_are_never_stale(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, before: str,
+        tmp_path: Path, short_lists: None, edit: str, before: str,
         after: str) -> None:
     # The register and the partners' pages name their rows by what each shows (RowPrints),
     # not by whole charters: a save remakes fewer pages, and never leaves one stale.
-    from generator import render
-
-    monkeypatch.setattr(render, "PAGE_ROWS", 2)  # lists over several pages
-    charters = tmp_path / "charters"
-    shutil.copytree(ROOT / "charters", charters)
-    cache, disk = Cache(), Disk()
-    build_site(charters, SETTINGS, disk, cache)
+    charters, cache, disk = built_copy(tmp_path)
     path = charters / edit
     text = path.read_text(encoding="utf-8")
     assert before in text
@@ -159,14 +164,8 @@ def test_list_pages_named_by_what_their_rows_show_are_never_stale(
 
 
 def test_an_edit_to_one_pledge_remakes_only_the_list_pages_that_show_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import render
-
-    monkeypatch.setattr(render, "PAGE_ROWS", 2)
-    charters = tmp_path / "charters"
-    shutil.copytree(ROOT / "charters", charters)
-    cache, disk = Cache(), Disk()
-    build_site(charters, SETTINGS, disk, cache)
+        tmp_path: Path, short_lists: None) -> None:
+    charters, cache, disk = built_copy(tmp_path)
     lists = {p for p in disk.files if p.startswith(("pledges/", "partners/")) and
              p.endswith(".md")}
     path = charters / "riverside-food-poverty.yaml"
@@ -214,16 +213,10 @@ def test_the_register_follows_a_change_in_the_order_of_a_charters_partners(
 
 
 def test_lines_added_above_a_pledge_remake_no_list_page(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, short_lists: None) -> None:
     # RF-1's text on three lines of YAML reads the same: the pledges below it move down the
     # file, and no row shows where a pledge is written.
-    from generator import render
-
-    monkeypatch.setattr(render, "PAGE_ROWS", 2)
-    charters = tmp_path / "charters"
-    shutil.copytree(ROOT / "charters", charters)
-    cache, disk = Cache(), Disk()
-    build_site(charters, SETTINGS, disk, cache)
+    charters, cache, disk = built_copy(tmp_path)
     path = charters / "riverside-food-poverty.yaml"
     text = path.read_text(encoding="utf-8")
     one = "    text: Share anonymised free-school-meal and benefit data for the Riverside wards.\n"
