@@ -92,6 +92,9 @@ def publish(site: Path, command: Sequence[str]) -> list[str]:
         with _locked(builds / ".lock"):
             _swap(site, own)
             published = True
+            # The link holds it now. Freed before the lock on `builds` is, so a run waiting to
+            # publish after this one finds it free and removes it once it is no longer current.
+            fcntl.flock(folder_fd, fcntl.LOCK_UN)
             with contextlib.suppress(OSError):  # what is left, the next run removes
                 remove_old(builds, site)
         return shown

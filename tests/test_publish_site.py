@@ -7,6 +7,7 @@ example project, a few builds of about a second each.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -15,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,30 @@ def test_a_folder_a_running_build_holds_is_kept_until_it_is_free(tmp_path: Path)
         os.close(held)
     sitedir.publish(site, fake("two"))
     assert entries(builds) == sorted([Path(os.readlink(site)).name, "notes"])
+
+
+def test_a_run_lets_go_of_its_published_folder_before_the_next_run_may_publish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two runs that finish together: the second waits for the lock on .site-builds/ while the
+    # first publishes, then removes the first's folder, which it can only if the first has let
+    # go of it by then (CI once kept it: `make site` twice at once left a folder behind).
+    site = tmp_path / "site"
+    sitedir.publish(site, fake("first"))
+    free_when_unlocked: list[bool] = []
+    real = sitedir._locked
+
+    @contextlib.contextmanager
+    def watched(path: Path, *, blocking: bool = True) -> Iterator[int | None]:
+        with real(path, blocking=blocking) as fd:
+            yield fd
+        if path.name == ".lock":  # what a run waiting for this lock finds of the site's folder
+            with real(site.resolve(), blocking=False) as free:
+                free_when_unlocked.append(free is not None)
+
+    monkeypatch.setattr(sitedir, "_locked", watched)
+    sitedir.publish(site, fake("second"))
+    assert (site / "index.html").read_text() == "second"
+    assert free_when_unlocked == [True, True]  # the first folder, then the one just published
 
 
 # --- the real `make site` ------------------------------------------------------------------------
