@@ -42,7 +42,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.model import Charter, Metric, Pledge, charters_of_partners
+from generator.model import Charter, Metric, PerCharter, Pledge, charters_of_partners
 from generator.spec import STATUS_LABELS
 
 SCHEMA_PATH = "schema/charters-json.schema.json"
@@ -348,9 +348,9 @@ class Made:
 
     def __init__(self, today: dt.date, site_url: str | None = None) -> None:
         self.today, self.site_url = today, site_url
-        self._csv: dict[tuple[int, str], tuple[Charter, str]] = {}
-        self._events: dict[tuple[int, str], tuple[Charter, str]] = {}
-        self._json: dict[tuple[int, str], tuple[Charter, str]] = {}
+        self._csv: PerCharter[str] = PerCharter()  # by pledge id
+        self._events: PerCharter[str] = PerCharter()  # by pledge id; "" its review
+        self._json: PerCharter[str] = PerCharter()  # "": its line
 
     def fits(self, today: dt.date, site_url: str | None) -> bool:
         """Whether what it made holds for a build on `today` at `site_url`."""
@@ -358,30 +358,23 @@ class Made:
 
     def keep_only(self, charters: Sequence[Charter]) -> None:
         """Forget what it made for charters no longer read (a preview edits them)."""
-        live = {id(c) for c in charters}
-        self._csv = {k: v for k, v in self._csv.items() if k[0] in live}
-        self._events = {k: v for k, v in self._events.items() if k[0] in live}
-        self._json = {k: v for k, v in self._json.items() if k[0] in live}
-
-    def _get(self, table: dict[tuple[int, str], tuple[Charter, str]], charter: Charter,
-             key: str) -> str | None:
-        found = table.get((id(charter), key))
-        return found[1] if found is not None and found[0] is charter else None
+        for table in (self._csv, self._events, self._json):
+            table.keep_only(charters)
 
     def json_line(self, charter: Charter) -> str:
         """The charter in `charters.json`: one line, which keeps the file readable and its
         diffs small and lets the json module's C encoder do the work (it has no `indent`).
         allow_nan=False: the validator only lets finite numbers through; fail loudly if one
         slips."""
-        line = self._get(self._json, charter, "")
+        line = self._json.get(charter, "")
         if line is None:
             line = json.dumps(_charter(charter, self.today), ensure_ascii=False,
                               allow_nan=False)
-            self._json[(id(charter), "")] = (charter, line)
+            self._json.put(charter, "", line)
         return line
 
     def csv_line(self, charter: Charter, pledge: Pledge) -> str:
-        line = self._get(self._csv, charter, pledge.id)
+        line = self._csv.get(charter, pledge.id)
         if line is None:
             row = [
                 charter.id, charter.title, pledge.id, pledge.by, charter.partner(pledge.by).name,
@@ -391,11 +384,11 @@ class Made:
                 "; ".join(pledge.metrics), _link(_anchor(charter, pledge), self.site_url)[0],
             ]
             line = _csv_line([_cell(v) for v in row])
-            self._csv[(id(charter), pledge.id)] = (charter, line)
+            self._csv.put(charter, pledge.id, line)
         return line
 
     def review_event(self, charter: Charter) -> str:
-        event = self._get(self._events, charter, "")  # pledge ids are never empty
+        event = self._events.get(charter, "")  # pledge ids are never empty
         if event is None:
             assert charter.review_by is not None
             shown, url = _link(f"charters/{charter.id}/", self.site_url)
@@ -408,11 +401,11 @@ class Made:
                     f"overdue by {(self.today - charter.review_by).days} days." if late
                     else "this date."),
                  f"Page: {shown}"], "health-check", url, remind=not late))
-            self._events[(id(charter), "")] = (charter, event)
+            self._events.put(charter, "", event)
         return event
 
     def pledge_event(self, charter: Charter, pledge: Pledge) -> str:
-        event = self._get(self._events, charter, pledge.id)
+        event = self._events.get(charter, pledge.id)
         if event is None:
             assert pledge.due is not None
             shown, url = _link(_anchor(charter, pledge), self.site_url)
@@ -431,7 +424,7 @@ class Made:
                  f"Page: {shown}"],
                 pledge.status, url, cancelled=pledge.status == "withdrawn",
                 remind=pledge.is_open() and not overdue))
-            self._events[(id(charter), pledge.id)] = (charter, event)
+            self._events.put(charter, pledge.id, event)
         return event
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.spec import IN_PERSON_MODES
 
@@ -415,3 +415,30 @@ def charters_of_partners(charters: Iterable[Charter]) -> dict[str, list[Charter]
         for partner in charter.partners:
             found.setdefault(partner.id, []).append(charter)
     return found
+
+
+_V = TypeVar("_V")
+
+
+class PerCharter(Generic[_V]):
+    """Values worked out from one charter (a pledge's feed line, what its row shows), by key,
+    kept for as long as that same charter object is read: a parse cache keeps it while its
+    file is unchanged, so a preview works out again only what an edited charter gives."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Charter, dict[str, _V]]] = {}
+
+    def get(self, charter: Charter, key: str) -> _V | None:
+        found = self._known.get(id(charter))
+        return found[1].get(key) if found is not None and found[0] is charter else None
+
+    def put(self, charter: Charter, key: str, value: _V) -> None:
+        found = self._known.get(id(charter))
+        if found is None or found[0] is not charter:
+            found = self._known[id(charter)] = (charter, {})
+        found[1][key] = value
+
+    def keep_only(self, charters: Iterable[Charter]) -> None:
+        """Forget what it holds for charters no longer read (a preview edits them)."""
+        live = {id(c) for c in charters}
+        self._known = {k: v for k, v in self._known.items() if k in live}

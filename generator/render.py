@@ -21,11 +21,12 @@ from generator.model import (
     Metric,
     Partner,
     PartnerEngagement,
+    PerCharter,
     Pledge,
     charters_of_partners,
     times_a_year,
 )
-from generator.slots import Link, Maker, Slots, figure, inline_svg
+from generator.slots import Link, Maker, Slots, Together, figure, inline_svg
 from generator.spec import (
     IN_PERSON_MODES,
     MODE_LABELS,
@@ -193,7 +194,7 @@ def pledge_rows(charters: Iterable[Charter], today: dt.date) -> list[PledgeRow]:
     return [PledgeRow(c, p, p.is_overdue(today)) for c in charters for p in c.pledges]
 
 
-class RowPrints:
+class RowPrints(PerCharter[str]):
     """What each pledge's row shows (on the register and partners' pages), as a short digest.
 
     A list page's key names its rows by these, not by whole charters: under `mkdocs serve` an
@@ -201,22 +202,12 @@ class RowPrints:
     its charter. Kept per charter object, which the parse cache keeps while its file is
     unchanged, so a build works out only the edited charters' rows."""
 
-    def __init__(self) -> None:
-        self._known: dict[int, tuple[Charter, dict[str, str]]] = {}
-
     def of(self, r: PledgeRow) -> str:
-        found = self._known.get(id(r.charter))
-        if found is None or found[0] is not r.charter:
-            found = self._known[id(r.charter)] = (r.charter, {})
-        made = found[1].get(r.pledge.id)
+        made = self.get(r.charter, r.pledge.id)
         if made is None:
-            made = found[1][r.pledge.id] = _row_print(r.charter, r.pledge)
+            made = _row_print(r.charter, r.pledge)
+            self.put(r.charter, r.pledge.id, made)
         return f"{made}!" if r.overdue else made
-
-    def keep_only(self, charters: Iterable[Charter]) -> None:
-        """Forget the rows of charters no longer read (a preview edits them)."""
-        live = {id(c) for c in charters}
-        self._known = {k: v for k, v in self._known.items() if k in live}
 
 
 def _row_print(c: Charter, p: Pledge) -> str:
@@ -499,7 +490,7 @@ def pledge_blocks(slots: Slots, headings: bool, c: Charter, pledges: Sequence[Pl
             # not see a placed heading, could otherwise give another heading the same id.
             head: Maker = functools.partial(_pledge_head, pledge.id, pledge.status, due)
             if before is not None:
-                head = _Together(before, head)
+                head = Together(before, head)
             lines += [slots.block(head, _nothing, searchable=True, anchor=pledge.id), ""]
         else:
             if before is not None:
@@ -519,18 +510,6 @@ def pledge_blocks(slots: Slots, headings: bool, c: Charter, pledges: Sequence[Pl
     if before is not None:
         lines += [slots.block(before, _nothing, searchable=True), ""]
     return Markup("\n".join(lines))
-
-
-class _Together:
-    """Two pieces in one placeholder, one after the other."""
-
-    __slots__ = ("first", "second")
-
-    def __init__(self, first: Maker, second: Maker) -> None:
-        self.first, self.second = first, second
-
-    def __call__(self, link: Link) -> str:
-        return f"{self.first(link)}\n{self.second(link)}"
 
 
 def pledge_heading_markdown(pledge_id: str) -> str:

@@ -68,6 +68,19 @@ class Slots:
         return key
 
 
+class Together:
+    """Two pieces in one placeholder, one after the other (each raw HTML block costs
+    Markdown's conversion, so neighbouring pieces share one)."""
+
+    __slots__ = ("first", "second")
+
+    def __init__(self, first: Maker, second: Maker) -> None:
+        self.first, self.second = first, second
+
+    def __call__(self, link: Link) -> str:
+        return f"{self.first(link)}\n{self.second(link)}"
+
+
 def unfilled(html: str) -> bool:
     """Whether a placeholder is left in `html` (charter text cannot write one)."""
     return _PLACEHOLDER.search(html) is not None

@@ -460,14 +460,12 @@ def test_a_pledge_id_that_is_also_a_headings_slug_leaves_every_id_on_the_page_un
         tmp_path: Path) -> None:
     # A lower-case pledge id can be the slug Markdown gives another heading (here the title):
     # such a pledge's heading stays in Markdown, whose toc keeps the two ids apart.
-    charters = tmp_path / "charters"
-    shutil.copytree(ROOT / "charters", charters)
-    path = charters / "riverside-food-poverty.yaml"
+    config = make_project(tmp_path / "project")
+    path = config.parent / "charters" / "riverside-food-poverty.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("RF-3") == 1
     path.write_text(text.replace("RF-3", "riverside-food-poverty-alliance"), encoding="utf-8")
-    soup = page(build(make_project(tmp_path / "project", charters)),
-                "charters/riverside-food-poverty/index.html")
+    soup = page(build(config), "charters/riverside-food-poverty/index.html")
     ids = [str(e["id"]) for e in soup.select("[id]")]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     pledge = soup.select_one("h4.cc-pledge#riverside-food-poverty-alliance")

@@ -26,7 +26,7 @@ from generator.selfassess.assessments import RATINGS, Checklist, checklists_for
 from generator.selfassess.questions import plural, questions
 from generator.selfassess.rating_form import pillar_fieldsets, send_form
 from generator.selfassess.responses import round_on
-from generator.slots import Link, Slots
+from generator.slots import Link, Maker, Slots, Together
 from generator.text import html, inline
 
 SCALE_WHY = (
@@ -176,25 +176,16 @@ def _checklist(charter: Charter, checklist: Checklist, today: dt.date, slots: Sl
         prompts = asked.get(pillar.id, [])
         # Prompts to talk through, not boxes to tick: a list, placed with the pillar's form.
         out += [str(slots.block(
-            _Led(lead, charter.id, partial(_pillar_html, charter, prompts, checklist.id,
+            _led(lead, charter.id, partial(_pillar_html, charter, prompts, checklist.id,
                                            pillar, label, current)),
             partial(_pillar_markdown, lead, prompts, checklist.id, pillar, label, current))),
             ""]
     return out
 
 
-class _Led:
+def _led(lead: Sequence[Block], charter_id: str, make: Maker) -> Maker:
     """A piece of HTML with our prose before it."""
-
-    __slots__ = ("charter_id", "lead", "make")
-
-    def __init__(self, lead: Sequence[Block], charter_id: str, make: Callable[[Link], str]
-                 ) -> None:
-        self.lead, self.charter_id, self.make = lead, charter_id, make
-
-    def __call__(self, link: Link) -> str:
-        made = self.make(link)
-        return f"{prose_html(self.lead, self.charter_id, link)}\n{made}" if self.lead else made
+    return Together(partial(prose_html, lead, charter_id), make) if lead else make
 
 
 def _led_markdown(lead: Sequence[Block], made: str) -> str:
@@ -298,7 +289,7 @@ def _talk_about(charter: Charter, summary: ChecklistSummary, asked: dict[str, li
             for title, figures, prompts in rows) + "</ul>"
 
     lead = [Para(["Questions for this charter, with the latest round:"])]
-    return [str(slots.block(_Led(lead, charter.id, as_html),
+    return [str(slots.block(_led(lead, charter.id, as_html),
                             lambda: _led_markdown(lead, markdown()))), ""]
 
 
